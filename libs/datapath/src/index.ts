@@ -6,3 +6,5 @@ export * from './rule-set-compiler.js';
 export * from './slot-allocator.js';
 export * from './route-mtu.js';
 export * from './lookup-model.js';
+export * from './kernel-map.js';
+export * from './datapath-programmer.js';

@@ -1,11 +1,13 @@
 /**
  * Policy slots (indexes into srv6_policies and srv6_counters). A policy keeps its slot while it
- * exists, so its counters keep counting; new policies take the lowest free slot.
+ * exists, so its counters keep counting; new policies take the lowest free slot not in `avoid`
+ * (slots freed by the same change, which packets may still reach until it completes).
  */
 export function assignSlots(
   previous: ReadonlyMap<string, number>,
   policyIds: readonly string[],
   capacity: number,
+  avoid: ReadonlySet<number> = new Set(),
 ): Map<string, number> {
   const wanted = new Set(policyIds);
   if (wanted.size > capacity) {
@@ -22,12 +24,19 @@ export function assignSlots(
       used.add(slot);
     }
   }
-  let next = 0;
+  // Two cursors (slots only become used, never free, during one call): linear overall.
+  let preferred = 0;
+  let fallback = 0;
   for (const id of policyIds) {
     if (slots.has(id)) continue;
-    while (used.has(next)) next++;
-    slots.set(id, next);
-    used.add(next);
+    while (preferred < capacity && (used.has(preferred) || avoid.has(preferred))) preferred++;
+    let slot = preferred;
+    if (slot >= capacity) {
+      while (used.has(fallback)) fallback++;
+      slot = fallback;
+    }
+    slots.set(id, slot);
+    used.add(slot);
   }
   return slots;
 }

@@ -33,3 +33,11 @@ describe('assignSlots', () => {
     expect(assignSlots(new Map([['a', 9]]), ['a'], 4).get('a')).toBe(0);
   });
 });
+
+describe('assignSlots avoiding slots freed by the same change', () => {
+  it('prefers slots nobody used a moment ago, reuses them only when full', () => {
+    expect(assignSlots(new Map(), ['x'], 4, new Set([0, 1])).get('x')).toBe(2);
+    const full = assignSlots(new Map(), ['x', 'y', 'z'], 3, new Set([0]));
+    expect([...full.values()].sort()).toEqual([0, 1, 2]);
+  });
+});
