@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { compileRuleSets, SlottedPolicy } from '../src/rule-set-compiler.js';
 import { lookupSlot, protocolClassOf } from '../src/lookup-model.js';
-import { DatapathPolicy, PortRange, Protocol } from '../src/policy.js';
+import { DatapathPolicy, Protocol } from '../src/policy.js';
 import { NO_POLICY } from '../src/datapath-limits.js';
 import { parseIpv6Address, parseIpv6Prefix, prefixCovers } from '../src/ipv6-address.js';
 

@@ -1,0 +1,4 @@
+export * from './command.js';
+export * from './netns-lab.js';
+export * from './wait-for-output.js';
+export * from './traffic-tool.js';
