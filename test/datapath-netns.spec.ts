@@ -4,7 +4,16 @@
  * r2 — shown by the routers' own interface counters — plus the MTU cases and policy removal.
  */
 import { execFileSync } from 'node:child_process';
-import { NetnsLab, TRAFFIC_TOOL, waitForOutput } from '@srv6/netlab';
+import {
+  buildDiamondLab,
+  HOST_A,
+  HOST_B,
+  HOST_B_PING,
+  NetnsLab,
+  SID,
+  TRAFFIC_TOOL,
+  waitForOutput,
+} from '@srv6/netlab';
 import {
   applyRouteMtus,
   DatapathPolicy,
@@ -13,7 +22,7 @@ import {
   installedRouteMtus,
   routeMtus,
 } from '@srv6/datapath';
-import { buildDiamondLab, HOST_A, HOST_B, HOST_B_PING, SID } from './support/diamond-lab.js';
+
 
 const lab = new NetnsLab('s6dp');
 let datapath: HostDatapath | undefined;

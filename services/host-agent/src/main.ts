@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { runUntilSignal } from '@srv6/service-runtime';
 import { HostAgentModule } from './host-agent.module.js';
 
-/** Starts host-agent; SIGTERM/SIGINT close it cleanly (Nest shutdown hooks) and exit 0. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(HostAgentModule, { logger: ['error', 'warn'] });
-  app.enableShutdownHooks();
-  process.stdout.write(JSON.stringify({ service: 'host-agent', event: 'ready', pid: process.pid }) + '\n');
+  const app = await NestFactory.createApplicationContext(HostAgentModule, {
+    logger: ['error', 'warn'],
+  });
+  runUntilSignal('host-agent', app);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { runUntilSignal } from '@srv6/service-runtime';
 import { PathSvcModule } from './path-svc.module.js';
 
-/** Starts path-svc; SIGTERM/SIGINT close it cleanly (Nest shutdown hooks) and exit 0. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(PathSvcModule, { logger: ['error', 'warn'] });
-  app.enableShutdownHooks();
-  process.stdout.write(JSON.stringify({ service: 'path-svc', event: 'ready', pid: process.pid }) + '\n');
+  const app = await NestFactory.createApplicationContext(PathSvcModule, {
+    logger: ['error', 'warn'],
+  });
+  runUntilSignal('path-svc', app);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -3,7 +3,7 @@
  * Linux SRv6 routers: seg6local End on every router (fc00:0:N::1), End.DT6 at r4
  * (fc00:0:4::d6). Static routes are the IGP: r1 reaches r4 and host-b through r2.
  */
-import { NetnsLab } from '@srv6/netlab';
+import { NetnsLab } from './netns-lab.js';
 
 export const HOST_A = '2001:db8:a::10';
 export const HOST_B = '2001:db8:b::10';

@@ -1,0 +1,35 @@
+/**
+ * Each NestJS service starts (prints its ready line) and stops cleanly on SIGTERM and SIGINT:
+ * exit code 0 and a stopped line, within a few seconds.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { waitForOutput } from '@srv6/netlab';
+
+const SERVICES = ['intent-svc', 'path-svc', 'host-agent'] as const;
+
+beforeAll(() => {
+  // Built by `npm test`'s set-up; rebuild here too so a lone jest run tests current code.
+  const build = spawnSync('npx', ['tsc', '-b', ...SERVICES.map((s) => `services/${s}`)], {
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`tsc -b failed: ${build.stdout}${build.stderr}`);
+});
+
+describe.each(SERVICES)('%s', (service) => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('starts and stops cleanly on %s', async (signal) => {
+    const child = spawn('node', [resolve(`services/${service}/dist/main.js`)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      await waitForOutput(child, new RegExp(`"service":"${service}","event":"ready"`), 15000);
+      const stopped = waitForOutput(child, /"event":"stopped"/, 5000);
+      child.kill(signal);
+      await stopped;
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
