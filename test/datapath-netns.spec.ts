@@ -23,7 +23,6 @@ import {
   routeMtus,
 } from '@srv6/datapath';
 
-
 const lab = new NetnsLab('s6dp');
 let datapath: HostDatapath | undefined;
 let programmer: DatapathProgrammer;

@@ -69,7 +69,10 @@ struct srv6_rule_set {
 
 /* srv6_policies value. segment_list is stored as RFC 8754 puts it in the SRH: segment_list[0] is
  * the LAST segment of the path, segment_list[segment_count - 1] the first. Both encapsulations
- * then copy a prefix of it into the SRH. */
+ * then copy a prefix of it into the SRH. A slot with segment_count 0 or > 16 or an unknown
+ * encap_mode is treated as no policy (packet left unchanged). The kernel rewrites an array value
+ * in place, not atomically: change a live policy by writing a fresh slot and then pointing the
+ * rule sets at it. */
 struct srv6_policy {
 	__u8 segment_count; /* 1..SRV6_MAX_SEGMENTS; 0 = empty slot, never encapsulate */
 	__u8 encap_mode;    /* enum srv6_encap_mode */
@@ -96,11 +99,12 @@ struct srv6_datapath_stats {
 	__u64 encap_failed;	/* a helper failed: dropped (never sent on the wrong path) */
 };
 
-/* srv6_fragments key (LRU hash, value __u32 slot or SRV6_NO_POLICY): non-first fragments carry no ports, so the first fragment's decision is
- * remembered by (destination, identification) and reused for the rest of the datagram. */
+/* srv6_fragments key (LRU hash, value __u32 slot or SRV6_NO_POLICY): non-first fragments carry
+ * no ports, so the first fragment's decision is remembered by (destination, identification) and
+ * reused for the rest of the datagram. Written by the program only. */
 struct srv6_fragment_key {
 	__u8 destination[SRV6_IPV6_ADDRESS_LEN];
-	__u32 identification;
+	__u32 identification; /* Fragment header Identification, host byte order */
 };
 
 #endif /* SRV6_MAPS_H */
