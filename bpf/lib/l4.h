@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Upper layer: the protocol class a rule can name, and the destination port of TCP and UDP.
+ */
+#ifndef SRV6_LIB_L4_H
+#define SRV6_LIB_L4_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "srv6_maps.h"
+#include "ipv6.h"
+#include "verdict.h"
+
+/*
+ * RFC 9293 section 3.1 (TCP) and RFC 768 (UDP) start alike:
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Source Port          |       Destination Port        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+#define UDP_HEADER_LEN 8
+
+struct l4_ports {
+	__be16 source_port;
+	__be16 destination_port;
+};
+
+/* TCP and UDP have ports; everything else (ICMPv6, ESP, AH, No Next Header, an extension header
+ * the walk gave up on) is OTHER. */
+static __always_inline __u32 l4_protocol_class(__u8 next_header)
+{
+	if (next_header == IPV6_NEXT_HEADER_TCP)
+		return SRV6_PROTOCOL_TCP;
+	if (next_header == IPV6_NEXT_HEADER_UDP)
+		return SRV6_PROTOCOL_UDP;
+	return SRV6_PROTOCOL_OTHER;
+}
+
+/* Destination port in host byte order. SRV6_PASS_MALFORMED when the packet ends before it. */
+static __always_inline int l4_load_destination_port(struct __sk_buff *skb, __u32 offset,
+						    __u16 *port)
+{
+	struct l4_ports ports;
+
+	if (bpf_skb_load_bytes(skb, offset, &ports, sizeof(ports)) < 0)
+		return SRV6_PASS_MALFORMED;
+	*port = bpf_ntohs(ports.destination_port);
+	return 0;
+}
+
+#endif /* SRV6_LIB_L4_H */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * srv6_egress: tc egress (clsact, direct action) program of a host. A packet whose destination
+ * (and protocol, port) matches a policy leaves SRv6-encapsulated along the policy's segment
+ * list; every other packet leaves unchanged. See docs/datapath-program.md.
+ */
+#ifdef SRV6_BENCH_RESTORE
+/* The bench object grows without BPF_F_ADJ_ROOM_ENCAP_L3_IPV6: see bench_restore.h. */
+#define ENCAP_ADJUST_ROOM_FLAGS 0
+#endif
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+
+#include "srv6_maps.h"
+#include "maps.h"
+#include "eth.h"
+#include "ipv6.h"
+#include "policy_lookup.h"
+#include "encap.h"
+#include "stats.h"
+#include "verdict.h"
+
+#ifdef SRV6_BENCH_RESTORE
+#include "bench_restore.h"
+#endif
+
+static __always_inline int srv6_egress_handle(struct __sk_buff *skb, __u32 original_length,
+					      struct policy_decision *decision, __u32 *pushed)
+{
+	struct ipv6_packet packet;
+	int ret;
+
+	if (!eth_is_ipv6(skb))
+		return SRV6_PASS_NOT_IPV6;
+	ret = ipv6_parse(skb, &packet);
+	if (ret < 0)
+		return ret;
+	ret = policy_lookup(skb, &packet, decision);
+	if (ret < 0)
+		return ret;
+	return encap_push(skb, decision, &packet, original_length, pushed);
+}
+
+SEC("tc")
+int srv6_egress(struct __sk_buff *skb)
+{
+	struct policy_decision decision = {};
+	__u32 original_length = skb->len;
+	__u32 pushed = 0;
+	int result;
+
+	result = srv6_egress_handle(skb, original_length, &decision, &pushed);
+
+	stats_count_result(result);
+	if (result == SRV6_ENCAPSULATED) {
+		stats_count_policy(decision.slot, original_length);
+#ifdef SRV6_BENCH_RESTORE
+		if (bench_restore(skb, pushed) < 0)
+			return TC_ACT_SHOT;
+#endif
+	}
+	return verdict_of(result);
+}
+
+#ifdef SRV6_BENCH_RESTORE
+/* Baseline: the cost of running any tc program at all. */
+SEC("tc")
+int srv6_pass(struct __sk_buff *skb)
+{
+	return TC_ACT_OK;
+}
+
+/* A fixed one-segment H.Encaps policy (source 2001:db8::1, segment fc00::1). */
+static const struct srv6_policy bench_policy = {
+	.segment_count = 1,
+	.encap_mode = SRV6_ENCAP_H_ENCAPS,
+	.source = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 },
+	.segment_list = { { 0xfc, 0x00, [15] = 0x01 } },
+};
+
+/* Encapsulation + restore without parsing or lookups: srv6_egress minus this is the cost of
+ * parsing, lookups and counters. */
+SEC("tc")
+int srv6_encap_restore_only(struct __sk_buff *skb)
+{
+	struct policy_decision decision = {
+		.policy = &bench_policy,
+		.slot = 0,
+		.segment_count = 1,
+		.encap_mode = SRV6_ENCAP_H_ENCAPS,
+	};
+	struct ipv6_packet packet = {
+		.next_header = IPV6_NEXT_HEADER_TCP,
+		.upper_layer_offset = ETH_HEADER_LEN + IPV6_HEADER_LEN,
+	};
+	__u32 pushed = 0;
+
+	/* Only the inner header's first word (Traffic Class, Flow Label) is read. */
+	if (bpf_skb_load_bytes(skb, ETH_HEADER_LEN, &packet.version_class_flow,
+			       sizeof(packet.version_class_flow)) < 0)
+		return TC_ACT_OK;
+	if (encap_push(skb, &decision, &packet, skb->len, &pushed) != SRV6_ENCAPSULATED)
+		return TC_ACT_SHOT;
+	if (bench_restore(skb, pushed) < 0)
+		return TC_ACT_SHOT;
+	return TC_ACT_OK;
+}
+#endif /* SRV6_BENCH_RESTORE */
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
