@@ -105,9 +105,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   try {
-    datapath?.detach({ clsact: true });
-    datapath?.close();
-    datapath?.removePins();
+    datapath?.teardown();
   } finally {
     await lab.destroy();
   }

@@ -56,9 +56,7 @@ async function main(): Promise<void> {
   let datapath: HostDatapath | undefined;
   const teardown = async (): Promise<void> => {
     try {
-      datapath?.detach({ clsact: true });
-      datapath?.close();
-      datapath?.removePins();
+      datapath?.teardown();
     } finally {
       await lab.destroy();
     }

@@ -111,6 +111,16 @@ export class HostDatapath {
     this.object.close();
   }
 
+  /** Detaches (with the clsact qdisc), closes and unpins: the host leaves for good. */
+  teardown(): void {
+    try {
+      this.detach({ clsact: true });
+    } finally {
+      this.close();
+      this.removePins();
+    }
+  }
+
   /** Deletes the pinned maps (after detach, when the host leaves for good). */
   removePins(): void {
     removePinDirectory(this.pinDirectory);
