@@ -1,0 +1,10 @@
+export * from './limits.js';
+export * from './objectives.js';
+export * from './result.js';
+export * from './field-validators.js';
+export * from './topology.dto.js';
+export * from './intent.dto.js';
+export * from './parse-document.js';
+export { checkTopology, defaultLinkName } from './topology-checks.js';
+export { checkIntentAgainstTopology, checkIntentShape, egressNodeFor } from './intent-checks.js';
+export { validateIntent, validateTopology } from './validate.js';

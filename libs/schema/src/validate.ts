@@ -1,0 +1,66 @@
+/** validateTopology / validateIntent: every problem of a document at once, with field paths. */
+import 'reflect-metadata';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { IntentDto, type Intent } from './intent.dto.js';
+import { checkIntentAgainstTopology, checkIntentShape } from './intent-checks.js';
+import { DEFAULT_ENCAPSULATION, DEFAULT_PROTOCOL } from './objectives.js';
+import type { FieldError, Result } from './result.js';
+import { checkTopology, defaultLinkName } from './topology-checks.js';
+import { TopologyDto, type Topology } from './topology.dto.js';
+import { flattenValidationErrors } from './validation-errors.js';
+
+function isPlainObject(input: unknown): input is Record<string, unknown> {
+  return typeof input === 'object' && input !== null && !Array.isArray(input);
+}
+
+/** Structural validation with class-validator; unknown fields are errors. */
+function validateStructure<T extends object>(
+  type: ClassConstructor<T>,
+  input: unknown,
+  kind: string,
+): Result<T> {
+  if (!isPlainObject(input))
+    return { ok: false, errors: [{ path: '', message: `a ${kind} must be an object` }] };
+  const instance = plainToInstance(type, input);
+  const errors = flattenValidationErrors(
+    validateSync(instance, {
+      forbidUnknownValues: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      validationError: { target: false, value: false },
+    }),
+  );
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: instance };
+}
+
+function finish<T>(value: T, errors: FieldError[]): Result<T> {
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+/** Validates a parsed Topology; on success link names are filled in ("<a>-<b>"). */
+export function validateTopology(input: unknown): Result<Topology> {
+  const structure = validateStructure(TopologyDto, input, 'Topology');
+  if (!structure.ok) return structure;
+  const topology = structure.value;
+  const errors = checkTopology(topology);
+  for (const link of topology.spec.links) link.name ??= defaultLinkName(link);
+  return finish<Topology>(topology, errors);
+}
+
+/**
+ * Validates a parsed Intent; with a topology, also that every name it uses exists there and the
+ * destination has an egress. On success protocol ('any') and encapsulation ('srh') are filled in.
+ */
+export function validateIntent(input: unknown, topology?: Topology): Result<Intent> {
+  const structure = validateStructure(IntentDto, input, 'Intent');
+  if (!structure.ok) return structure;
+  const intent = structure.value;
+  intent.spec.match.protocol ??= DEFAULT_PROTOCOL;
+  intent.spec.encapsulation ??= DEFAULT_ENCAPSULATION;
+  const errors = [
+    ...checkIntentShape(intent),
+    ...(topology === undefined ? [] : checkIntentAgainstTopology(intent, topology)),
+  ];
+  return finish<Intent>(intent, errors);
+}
