@@ -28,7 +28,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   exit 1
 }
 
-packages=(clang llvm libbpf-dev libbpf1 bpftool iproute2 iperf3 tcpdump iputils-ping
+packages=(clang llvm libbpf-dev libbpf1 bpftool iproute2 iperf3 tcpdump iputils-ping python3
   nats-server netcat-openbsd ethtool nftables make docker-compose)
 missing=()
 for p in "${packages[@]}"; do

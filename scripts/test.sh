@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --quiet
+npx tsc -p tsconfig.jest.json --noEmit   # type-check tests too (jest only transpiles)
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 
