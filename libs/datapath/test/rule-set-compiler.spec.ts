@@ -149,7 +149,10 @@ describe('compileRuleSets against the brute-force reference (property)', () => {
   const policyArb = fc.record({
     destination: prefixArb,
     protocol: fc.constantFrom<Protocol>('tcp', 'udp', 'any'),
-    ports: fc.oneof(fc.constant<Array<number | [number, number]>>([]), fc.array(portArb, { minLength: 1, maxLength: 3 })),
+    ports: fc.oneof(
+      fc.constant<Array<number | [number, number]>>([]),
+      fc.array(portArb, { minLength: 1, maxLength: 3 }),
+    ),
   });
   const packetArb = fc.record({
     third: fc.integer({ min: 0, max: 3 }),
