@@ -5,6 +5,7 @@ export default {
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper: {
+    '^@srv6/([a-z-]+)/pure$': '<rootDir>/libs/$1/src/pure.ts',
     '^@srv6/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

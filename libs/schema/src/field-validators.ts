@@ -1,6 +1,6 @@
 /** Custom class-validator decorators: IPv6 addresses/prefixes (strict parser) and port specs. */
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { parseIpv6Address, parseIpv6Prefix } from '@srv6/datapath';
+import { parseIpv6Address, parseIpv6Prefix } from '@srv6/datapath/pure';
 import {
   FLEX_ALGO_MAX,
   FLEX_ALGO_MIN,

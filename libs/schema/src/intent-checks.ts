@@ -1,5 +1,5 @@
 /** Checks of an Intent on its own (objective XOR objectives) and against a Topology. */
-import { parseIpv6Prefix, prefixCovers, type Ipv6Prefix } from '@srv6/datapath';
+import { parseIpv6Prefix, prefixCovers, type Ipv6Prefix } from '@srv6/datapath/pure';
 import { MAX_WAYPOINTS } from './limits.js';
 import type { Intent } from './intent.dto.js';
 import type { FieldError } from './result.js';

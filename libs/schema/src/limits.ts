@@ -2,7 +2,7 @@
  * Explicit limits of the Topology and Intent formats. Every document is checked against them
  * before anything else looks at it, so services never work on unbounded input.
  */
-import { MAX_SEGMENTS } from '@srv6/datapath';
+import { MAX_SEGMENTS } from '@srv6/datapath/pure';
 
 /** API version every document carries. */
 export const API_VERSION = 'srv6.intents/v1';

@@ -4,7 +4,7 @@ import {
   formatIpv6Prefix,
   parseIpv6Address,
   parseIpv6Prefix,
-} from '@srv6/datapath';
+} from '@srv6/datapath/pure';
 import { ipv6AddressProblem } from './field-validators.js';
 import { joinPath, type FieldError } from './result.js';
 import type { Topology } from './topology.dto.js';
