@@ -1,5 +1,51 @@
 import { Module } from '@nestjs/common';
+import { NatsConnection } from '@nats-io/transport-node';
+import { BusStorage, connectBus, openStorage } from '@srv6/bus';
+import { AGENT_CONFIG, AgentConfig, loadAgentConfig } from './config.js';
+import { DATAPATH_PORT, KernelDatapath } from './repositories/datapath.repository.js';
+import { PolicyWatcher } from './repositories/policy.watcher.js';
+import { StatusRepository } from './repositories/status.repository.js';
+import { ReconcilerService } from './services/reconciler.service.js';
+import { NatsLifecycle, NATS_CONNECTION, BUS_STORAGE } from './repositories/nats.lifecycle.js';
 
-/** Root module of host-agent; providers arrive with the control-plane issue. */
-@Module({})
+@Module({
+  providers: [
+    { provide: AGENT_CONFIG, useFactory: () => loadAgentConfig() },
+    {
+      provide: NATS_CONNECTION,
+      useFactory: (config: AgentConfig) =>
+        connectBus({
+          servers: config.natsUrl,
+          name: `host-agent ${config.host}`,
+          user: config.natsUser,
+          pass: config.natsPass,
+        }),
+      inject: [AGENT_CONFIG],
+    },
+    {
+      provide: BUS_STORAGE,
+      useFactory: (nc: NatsConnection) => openStorage(nc),
+      inject: [NATS_CONNECTION],
+    },
+    {
+      provide: DATAPATH_PORT,
+      useFactory: (config: AgentConfig) => new KernelDatapath(config),
+      inject: [AGENT_CONFIG],
+    },
+    {
+      provide: PolicyWatcher,
+      useFactory: (storage: BusStorage, config: AgentConfig) =>
+        new PolicyWatcher(storage.policies, config.host),
+      inject: [BUS_STORAGE, AGENT_CONFIG],
+    },
+    {
+      provide: StatusRepository,
+      useFactory: (nc: NatsConnection, storage: BusStorage) =>
+        new StatusRepository(nc, storage.status),
+      inject: [NATS_CONNECTION, BUS_STORAGE],
+    },
+    NatsLifecycle,
+    ReconcilerService,
+  ],
+})
 export class HostAgentModule {}

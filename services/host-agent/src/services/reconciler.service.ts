@@ -1,0 +1,150 @@
+/**
+ * Keeps the datapath equal to this host's policies and reports per-intent status. Changes are
+ * coalesced: while one reconcile runs, later changes wait and are applied together after it.
+ * Statuses are published only when they change (no flapping); counters every report interval.
+ */
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { PolicyRecord, StatusRecord } from '@srv6/bus';
+import { AGENT_CONFIG, type AgentConfig } from '../config.js';
+import { DATAPATH_PORT, type DatapathPort } from '../repositories/datapath.repository.js';
+import { PolicyWatcher } from '../repositories/policy.watcher.js';
+import { StatusRepository } from '../repositories/status.repository.js';
+import { desiredPolicies, hostStatuses, HostStatus } from './desired-state.js';
+
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('reconciler');
+  private records: ReadonlyMap<string, PolicyRecord> = new Map();
+  private readonly published = new Map<string, string>();
+  private readonly lastCounters = new Map<string, string>();
+  private running?: Promise<void>;
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private reconcileCount = 0;
+
+  constructor(
+    @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
+    @Inject(DATAPATH_PORT) private readonly datapath: DatapathPort,
+    private readonly watcher: PolicyWatcher,
+    private readonly statuses: StatusRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.watcher.start((records) => {
+      this.records = new Map(records);
+      this.schedule();
+    });
+    this.timer = setInterval(() => void this.reportCounters(), this.config.reportIntervalMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.watcher.stop();
+    await this.running;
+    this.datapath.close();
+  }
+
+  /** How many reconciles ran (metrics, tests). */
+  get reconciles(): number {
+    return this.reconcileCount;
+  }
+
+  /** Resolves when every change seen so far is applied (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    if (this.running) return;
+    this.running = (async () => {
+      while (this.dirty) {
+        this.dirty = false;
+        await this.reconcile(this.records).catch((error: unknown) =>
+          this.logger.error(`reconcile failed: ${String(error)}`),
+        );
+      }
+      this.running = undefined;
+    })();
+  }
+
+  private async reconcile(records: ReadonlyMap<string, PolicyRecord>): Promise<void> {
+    this.reconcileCount++;
+    const desired = desiredPolicies(records, this.datapath.uplinkMtu);
+    let programmed = new Set<string>();
+    const problems = [...desired.refused];
+    try {
+      const report = this.datapath.apply(desired.policies);
+      programmed = new Set(report.programmed.keys());
+      problems.push(...report.rejected);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      problems.push(...desired.policies.map((policy) => ({ policyId: policy.id, reason })));
+    }
+    await this.publishStatuses(records, hostStatuses(records, programmed, problems));
+  }
+
+  private async publishStatuses(
+    records: ReadonlyMap<string, PolicyRecord>,
+    statuses: ReadonlyMap<string, HostStatus>,
+  ): Promise<void> {
+    const counters = this.datapath.counters();
+    for (const [key, status] of statuses) {
+      const record = records.get(key)!;
+      const signature = JSON.stringify([
+        status,
+        record.segments,
+        record.path,
+        record.intentRevision,
+      ]);
+      if (this.published.get(key) === signature) continue;
+      const count = counters.get(key);
+      await this.statuses.publish(key, this.statusRecord(record, status, count));
+      this.published.set(key, signature);
+    }
+    for (const key of [...this.published.keys()]) {
+      if (!statuses.has(key)) {
+        await this.statuses.remove(key);
+        this.published.delete(key);
+        this.lastCounters.delete(key);
+      }
+    }
+  }
+
+  private async reportCounters(): Promise<void> {
+    for (const [key, count] of this.datapath.counters()) {
+      const record = this.records.get(key);
+      const text = `${count.packets}/${count.bytes}`;
+      if (!record || this.lastCounters.get(key) === text) continue;
+      this.lastCounters.set(key, text);
+      await this.statuses
+        .publish(key, this.statusRecord(record, { state: 'programmed' }, count))
+        .catch(() => undefined); // the bus may be away: the next interval tries again
+    }
+  }
+
+  private statusRecord(
+    record: PolicyRecord,
+    status: HostStatus,
+    count?: { packets: bigint; bytes: bigint },
+  ): StatusRecord {
+    return {
+      intent: record.intent,
+      host: this.config.host,
+      state: status.state,
+      ...(status.reason ? { reason: status.reason } : {}),
+      path: record.path,
+      segments: record.segments,
+      ...(count
+        ? { counters: { packets: String(count.packets), bytes: String(count.bytes) } }
+        : {}),
+      updatedAt: new Date().toISOString(),
+    };
+  }
+}
