@@ -15,6 +15,8 @@ export interface AgentConfig {
   readonly capacity: number;
   /** How often counters are reported, ms. */
   readonly reportIntervalMs: number;
+  /** Names the pin directory /sys/fs/bpf/srv6-intents/<instance>; defaults to the host name. */
+  readonly instance: string;
   /** Where the slot of each policy is remembered across restarts. */
   readonly stateDirectory: string;
 }
@@ -44,6 +46,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     natsPass: env['NATS_PASS'] || undefined,
     capacity,
     reportIntervalMs: Number(env['REPORT_INTERVAL_MS'] ?? 2000),
+    instance: env['DATAPATH_INSTANCE'] || host,
     stateDirectory: env['STATE_DIRECTORY'] ?? `/run/srv6-intents/${host}`,
   };
 }

@@ -61,6 +61,7 @@ const config: AgentConfig = {
   natsUrl: '',
   capacity: 4,
   reportIntervalMs: 60000,
+  instance: 'host-a',
   stateDirectory: '/nonexistent',
 };
 

@@ -44,7 +44,7 @@ export class KernelDatapath implements DatapathPort {
   constructor(private readonly config: AgentConfig) {
     this.uplinkMtu = interfaceMtu(config.interfaceName, config.netns);
     this.datapath = HostDatapath.open({
-      instance: config.host,
+      instance: config.instance,
       interfaceName: config.interfaceName,
       netns: config.netns,
       capacity: config.capacity,
