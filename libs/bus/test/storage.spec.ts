@@ -32,7 +32,7 @@ describe('bus storage on a real nats-server', () => {
     const entry = await storage.intents.get('video');
     expect(entry?.revision).toBe(second);
     expect(entry?.string()).toBe('{"v":2}');
-    expect(storage.intents.bucket ?? BUCKETS.intents).toBe(BUCKETS.intents);
+    expect((await storage.intents.status()).bucket).toBe(BUCKETS.intents);
   });
 
   it('keeps stored values across a nats-server restart on the same store', async () => {

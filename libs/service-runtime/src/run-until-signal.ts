@@ -7,7 +7,12 @@ export interface Closable {
   close(): Promise<void>;
 }
 
-export function runUntilSignal(service: string, app: Closable): void {
+/** `readyFields` are added to the ready line (e.g. the HTTP port actually bound). */
+export function runUntilSignal(
+  service: string,
+  app: Closable,
+  readyFields: Record<string, unknown> = {},
+): void {
   const log = (event: string, extra: Record<string, unknown> = {}): void => {
     process.stdout.write(JSON.stringify({ service, event, pid: process.pid, ...extra }) + '\n');
   };
@@ -31,5 +36,5 @@ export function runUntilSignal(service: string, app: Closable): void {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  log('ready');
+  log('ready', readyFields);
 }

@@ -1,5 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { INTENT_SVC_CONFIG, type IntentSvcConfig } from './config.js';
+import { IntentsController } from './controllers/intents.controller.js';
+import { TopologyController } from './controllers/topology.controller.js';
+import { IntentsHandler } from './handlers/intents.handler.js';
+import { BUS_PROVIDERS } from './repositories/bus.providers.js';
+import { IntentsService } from './services/intents.service.js';
 
-/** Root module of intent-svc; providers arrive with the control-plane issue. */
+/** Root module of intent-svc: HTTP controllers and NATS handlers over one IntentsService. */
 @Module({})
-export class IntentSvcModule {}
+export class IntentSvcModule {
+  static register(config: IntentSvcConfig): DynamicModule {
+    return {
+      module: IntentSvcModule,
+      controllers: [IntentsController, TopologyController, IntentsHandler],
+      providers: [
+        { provide: INTENT_SVC_CONFIG, useValue: config },
+        ...BUS_PROVIDERS,
+        IntentsService,
+      ],
+    };
+  }
+}

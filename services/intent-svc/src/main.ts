@@ -1,13 +1,16 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { runUntilSignal } from '@srv6/service-runtime';
-import { IntentSvcModule } from './intent-svc.module.js';
+import { loadIntentSvcConfig } from './config.js';
+import { startIntentSvc } from './intent-svc.app.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(IntentSvcModule, {
-    logger: ['error', 'warn'],
+  const config = loadIntentSvcConfig();
+  const { app, httpPort } = await startIntentSvc(config);
+  runUntilSignal('intent-svc', app, {
+    httpHost: config.httpHost,
+    httpPort,
+    natsUrl: config.natsUrl,
   });
-  runUntilSignal('intent-svc', app);
 }
 
 bootstrap().catch((error: unknown) => {
