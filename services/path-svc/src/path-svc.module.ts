@@ -1,5 +1,55 @@
 import { Module } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { BusStorage, connectBus, openStorage } from '@srv6/bus';
+import { loadPathSvcConfig, PATH_SVC_CONFIG, PathSvcConfig } from './config.js';
+import { DocumentRepository } from './repositories/document.repository.js';
+import { PolicyRepository } from './repositories/policy.repository.js';
+import { PathService } from './services/path.service.js';
+import { EventsConsumer } from './handlers/events.consumer.js';
+import { BUS_STORAGE, NATS_CONNECTION, PathSvcRunner } from './path-svc.runner.js';
 
-/** Root module of path-svc; providers arrive with the control-plane issue. */
-@Module({})
+@Module({
+  providers: [
+    { provide: PATH_SVC_CONFIG, useFactory: () => loadPathSvcConfig() },
+    {
+      provide: NATS_CONNECTION,
+      useFactory: (config: PathSvcConfig) =>
+        connectBus({
+          servers: config.natsUrl,
+          name: config.instance,
+          user: config.natsUser,
+          pass: config.natsPass,
+        }),
+      inject: [PATH_SVC_CONFIG],
+    },
+    {
+      provide: BUS_STORAGE,
+      useFactory: (nc: NatsConnection) => openStorage(nc),
+      inject: [NATS_CONNECTION],
+    },
+    {
+      provide: DocumentRepository,
+      useFactory: (storage: BusStorage) =>
+        new DocumentRepository(storage.intents, storage.topology),
+      inject: [BUS_STORAGE],
+    },
+    {
+      provide: PolicyRepository,
+      useFactory: (storage: BusStorage) => new PolicyRepository(storage.policies),
+      inject: [BUS_STORAGE],
+    },
+    {
+      provide: PathService,
+      useFactory: (documents: DocumentRepository, policies: PolicyRepository) =>
+        new PathService(documents, policies),
+      inject: [DocumentRepository, PolicyRepository],
+    },
+    {
+      provide: EventsConsumer,
+      useFactory: (nc: NatsConnection, paths: PathService) => new EventsConsumer(nc, paths),
+      inject: [NATS_CONNECTION, PathService],
+    },
+    PathSvcRunner,
+  ],
+})
 export class PathSvcModule {}

@@ -1,0 +1,68 @@
+/**
+ * The durable JetStream consumer every path-svc instance shares: each change event is delivered
+ * to one instance, acknowledged only after its policies are written, and redelivered to another
+ * instance if this one dies first (ack wait). Nothing is lost while all instances are down.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, ConsumerMessages, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Logger } from '@nestjs/common';
+import {
+  decodeJson,
+  EVENTS_STREAM,
+  IntentEvent,
+  PATH_SVC_CONSUMER,
+  TOPOLOGY_EVENT_SUBJECT,
+  TopologyEvent,
+} from '@srv6/bus';
+import { PathService } from '../services/path.service.js';
+
+const ACK_WAIT_NS = 30 * 1e9;
+
+export class EventsConsumer {
+  private readonly logger = new Logger('events');
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly paths: PathService,
+  ) {}
+
+  async start(): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    try {
+      await jsm.consumers.info(EVENTS_STREAM, PATH_SVC_CONSUMER);
+    } catch {
+      await jsm.consumers.add(EVENTS_STREAM, {
+        durable_name: PATH_SVC_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        ack_wait: ACK_WAIT_NS,
+        max_ack_pending: 1000,
+      });
+    }
+    const consumer = await jetstream(this.nc).consumers.get(EVENTS_STREAM, PATH_SVC_CONSUMER);
+    this.messages = await consumer.consume({ max_messages: 16 });
+    const messages = this.messages;
+    this.loop = (async () => {
+      for await (const message of messages) {
+        try {
+          if (message.subject === TOPOLOGY_EVENT_SUBJECT) {
+            await this.paths.onTopologyEvent(decodeJson<TopologyEvent>(message.data));
+          } else {
+            await this.paths.onIntentEvent(decodeJson<IntentEvent>(message.data));
+          }
+          message.ack();
+        } catch (error) {
+          this.logger.error(`${message.subject}: ${String(error)}; retrying in 1 s`);
+          message.nak(1000);
+        }
+      }
+    })();
+  }
+
+  /** Stops taking new events and waits for the one in hand. */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+  }
+}

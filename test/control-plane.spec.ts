@@ -1,0 +1,199 @@
+/**
+ * Issue 3, acceptance 3: the whole control plane with real parts. A real nats-server, intent-svc,
+ * two path-svc instances and the real host-agent on host-a of the diamond lab (real BPF program,
+ * real kernel SRv6 routers). An intent applied over NATS (raw client) and one over HTTP are
+ * computed, written as policies, programmed and reported `programmed`; traffic follows; a
+ * topology change reroutes; a delete removes the policy from the kernel.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+import { parse } from 'yaml';
+import { buildDiamondLab, HOST_B, NetnsLab, waitForOutput } from '@srv6/netlab';
+import {
+  BUCKETS,
+  decodeJson,
+  encodeJson,
+  NatsServerProcess,
+  startNatsServer,
+  StatusRecord,
+  SUBJECTS,
+} from '@srv6/bus';
+import {
+  destroyClsact,
+  interfaceIndex,
+  PIN_ROOT,
+  removePinDirectory,
+  withNetns,
+} from '@srv6/datapath';
+
+const SERVICES = ['intent-svc', 'path-svc', 'host-agent'];
+// iperf3 -n 5M moves 5 MiB; some may still be in flight when the client exits.
+const MOST_OF_5_MB = 3_000_000;
+const lab = new NetnsLab('s6cp');
+const agentInstance = `${lab.prefix}-host-a`; // pin directory name, unique per run
+const stateDirectory = mkdtempSync(join(tmpdir(), 'srv6-cp-'));
+const children: ChildProcess[] = [];
+let nats: NatsServerProcess;
+let nc: NatsConnection;
+let httpPort = 0;
+const topology = parse(readFileSync('test/fixtures/diamond-topology.yaml', 'utf8'));
+
+function start(service: string, env: Record<string, string>): ChildProcess {
+  const child = spawn('node', [resolve(`services/${service}/dist/main.js`)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NATS_URL: nats.url, ...env },
+  });
+  children.push(child);
+  return child;
+}
+
+function intent(name: string, objective: string, port: number): Record<string, unknown> {
+  return {
+    apiVersion: 'srv6.intents/v1',
+    kind: 'Intent',
+    metadata: { name },
+    spec: {
+      hosts: ['host-a'],
+      match: { destination: '2001:db8:b::/64', protocol: 'tcp', ports: [port] },
+      objective,
+    },
+  };
+}
+
+async function status(
+  name: string,
+  predicate: (s: StatusRecord) => boolean,
+  timeoutMs = 15000,
+): Promise<StatusRecord> {
+  const kv = await new Kvm(nc).open(BUCKETS.status);
+  const deadline = Date.now() + timeoutMs;
+  let last: StatusRecord | undefined;
+  while (Date.now() < deadline) {
+    const entry = await kv.get(`host-a.${name}`);
+    if (entry?.operation === 'PUT') {
+      last = decodeJson<StatusRecord>(entry.value);
+      if (predicate(last)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`status of ${name} never matched; last: ${JSON.stringify(last)}`);
+}
+
+async function bytesVia(router: 'r2' | 'r3', port: number): Promise<number> {
+  const before = lab.rxCounters(router, 'to-r1').bytes;
+  const server = lab.spawn('host-b', 'iperf3', ['-s', '-1', '--forceflush', '-p', String(port)]);
+  try {
+    await waitForOutput(server, /Server listening/);
+    lab.exec('host-a', 'iperf3', ['-6', '-c', HOST_B, '-p', String(port), '-n', '5M']);
+  } finally {
+    server.kill('SIGKILL');
+  }
+  return lab.rxCounters(router, 'to-r1').bytes - before;
+}
+
+beforeAll(async () => {
+  const build = spawnSync('npx', ['tsc', '-b', ...SERVICES.map((s) => `services/${s}`)], {
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`tsc -b failed: ${build.stdout}${build.stderr}`);
+  buildDiamondLab(lab);
+  nats = await startNatsServer();
+  nc = await connect({ servers: nats.url });
+  const intentSvc = start('intent-svc', { HTTP_PORT: '0' });
+  const ready = await waitForOutput(intentSvc, /"event":"ready".*\n?/, 20000);
+  httpPort = Number(/"httpPort":(\d+)/.exec(ready)?.[1] ?? 0);
+  for (const instance of ['p1', 'p2'])
+    await waitForOutput(start('path-svc', { INSTANCE: instance }), /"event":"ready"/, 20000);
+  const agent = start('host-agent', {
+    HOST_NAME: 'host-a',
+    DATAPATH_INSTANCE: agentInstance,
+    INTERFACE: 'eth0',
+    NETNS: lab.ns('host-a'),
+    STATE_DIRECTORY: stateDirectory,
+    CAPACITY: '1024',
+    REPORT_INTERVAL_MS: '500',
+  });
+  await waitForOutput(agent, /"event":"ready"/, 20000);
+}, 120000);
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await nc?.close();
+  await nats?.destroy();
+  try {
+    withNetns(lab.ns('host-a'), () => destroyClsact(interfaceIndex('eth0')));
+  } catch {
+    // lab never came up
+  }
+  removePinDirectory(`${PIN_ROOT}/${agentInstance}`);
+  rmSync(stateDirectory, { recursive: true, force: true });
+  await lab.destroy();
+});
+
+describe('control plane end to end', () => {
+  it('an intent applied with a raw NATS client is computed, programmed and steers traffic', async () => {
+    const topologyReply = decodeJson<{ ok: boolean }>(
+      (await nc.request(SUBJECTS.topologyApply, encodeJson(topology), { timeout: 5000 })).data,
+    );
+    expect(topologyReply.ok).toBe(true);
+    const reply = decodeJson<{ ok: boolean; revision: number }>(
+      (
+        await nc.request(SUBJECTS.intentsApply, encodeJson(intent('fast', 'low-latency', 5201)), {
+          timeout: 5000,
+        })
+      ).data,
+    );
+    expect(reply).toMatchObject({ ok: true, revision: expect.any(Number) });
+    const programmed = await status('fast', (s) => s.state === 'programmed');
+    expect(programmed.path).toEqual(['r1', 'r3', 'r4']);
+    expect(programmed.segments).toEqual(['fc00:0:3::1', 'fc00:0:4::d6']);
+    expect(await bytesVia('r3', 5201)).toBeGreaterThan(MOST_OF_5_MB);
+  });
+
+  it('an intent applied over HTTP is programmed too (high-bandwidth keeps the wide IGP path)', async () => {
+    const response = await fetch(`http://127.0.0.1:${httpPort}/v1/intents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(intent('bulk', 'high-bandwidth', 5202)),
+    });
+    expect(response.status).toBeLessThan(300);
+    const programmed = await status('bulk', (s) => s.state === 'programmed');
+    expect(programmed.path).toEqual(['r1', 'r2', 'r4']);
+    expect(await bytesVia('r2', 5202)).toBeGreaterThan(MOST_OF_5_MB);
+  });
+
+  it('a topology change (link r1-r3 down) reroutes the low-latency intent via r2', async () => {
+    const down = structuredClone(topology);
+    down.spec.links = down.spec.links.filter((link: { name: string }) => link.name !== 'r1-r3');
+    const reply = decodeJson<{ ok: boolean }>(
+      (await nc.request(SUBJECTS.topologyApply, encodeJson(down), { timeout: 5000 })).data,
+    );
+    expect(reply.ok).toBe(true);
+    const rerouted = await status(
+      'fast',
+      (s) => s.state === 'programmed' && s.path?.includes('r2') === true,
+    );
+    expect(rerouted.path).toEqual(['r1', 'r2', 'r4']);
+    expect(await bytesVia('r2', 5201)).toBeGreaterThan(MOST_OF_5_MB);
+  });
+
+  it('deleting an intent removes its policy from the kernel and its status', async () => {
+    const reply = decodeJson<{ ok: boolean }>(
+      (await nc.request(SUBJECTS.intentsDelete, encodeJson({ name: 'fast' }), { timeout: 5000 }))
+        .data,
+    );
+    expect(reply.ok).toBe(true);
+    const kv = await new Kvm(nc).open(BUCKETS.status);
+    const deadline = Date.now() + 15000;
+    while ((await kv.get('host-a.fast'))?.operation === 'PUT' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await kv.get('host-a.fast'))?.operation).not.toBe('PUT');
+    const policies = await new Kvm(nc).open(BUCKETS.policies);
+    expect((await policies.get('host-a.fast'))?.operation).not.toBe('PUT');
+    expect((await kv.get('host-a.bulk'))?.operation).toBe('PUT');
+  });
+});
