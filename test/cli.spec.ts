@@ -148,16 +148,16 @@ describe('srv6 errors and help', () => {
   });
 
   it.each([
-    [],
-    ['path', 'compute'],
-    ['apply'],
-    ['get'],
-    ['describe'],
-    ['delete'],
-    ['topology', 'apply'],
-    ['topology', 'show'],
-  ])('srv6 %j --help', (...command) => {
-    const result = srv6(...(command as string[]), '--help');
+    '',
+    'path compute',
+    'apply',
+    'get',
+    'describe',
+    'delete',
+    'topology apply',
+    'topology show',
+  ])('srv6 %s --help', (command) => {
+    const result = srv6(...command.split(' ').filter(Boolean), '--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Usage: srv6/);
   });
