@@ -33,3 +33,4 @@ export {
 export { filterStages, boundsOf, combineStages, type FilterStage } from './constraints.js';
 export { resolveWaypoints, type Waypoint } from './waypoints.js';
 export { unsatisfiableReason } from './diagnose.js';
+export { affectedIntents, type CurrentPath } from './affected-intents.js';

@@ -5,11 +5,10 @@
  */
 import { Logger } from '@nestjs/common';
 import type { IntentEvent, PolicyRecord, TopologyEvent } from '@srv6/bus';
-import { computePaths } from '@srv6/path';
+import { affectedIntents, computePaths } from '@srv6/path';
 import type { Intent, Topology } from '@srv6/schema';
 import { DocumentRepository, Revisioned } from '../repositories/document.repository.js';
 import { PolicyRepository } from '../repositories/policy.repository.js';
-import { affectedIntents } from './affected-intents.js';
 import { policyRecords, ComputedPath } from './policy-records.js';
 
 export interface WorkStats {

@@ -1,5 +1,5 @@
 import type { Topology } from '@srv6/schema';
-import { affectedIntents, CurrentPath } from '../src/services/affected-intents.js';
+import { affectedIntents, CurrentPath } from '../src/affected-intents.js';
 
 const topology: Topology = {
   apiVersion: 'srv6.intents/v1',
