@@ -6,7 +6,7 @@
  * topology change reroutes; a delete removes the policy from the kernel.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
@@ -179,6 +179,63 @@ describe('control plane end to end', () => {
     );
     expect(rerouted.path).toEqual(['r1', 'r2', 'r4']);
     expect(await bytesVia('r2', 5201)).toBeGreaterThan(MOST_OF_5_MB);
+  });
+
+  it('srv6 describe intent shows path, segments, per-host state and counters', async () => {
+    await status('bulk', (s) => BigInt(s.counters?.packets ?? '0') > 0n);
+    const result = spawnSync(
+      'node',
+      ['cli/bin/srv6.mjs', 'describe', 'intent', 'bulk', '--server', nats.url, '-o', 'json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(result.stderr).toBe('');
+    const described = JSON.parse(result.stdout);
+    expect(described.hosts).toEqual([
+      expect.objectContaining({
+        host: 'host-a',
+        state: 'programmed',
+        path: 'r1 → r2 → r4',
+        segments: 'fc00:0:4::d6',
+      }),
+    ]);
+    expect(BigInt(described.hosts[0].packets)).toBeGreaterThan(0n);
+    expect(BigInt(described.hosts[0].bytes)).toBeGreaterThan(1_000_000n);
+    const table = spawnSync('node', ['cli/bin/srv6.mjs', 'get', 'intents', '--server', nats.url], {
+      encoding: 'utf8',
+    });
+    expect(table.stdout).toMatch(/^NAME\s+REVISION/m);
+    expect(table.stdout).toMatch(/^bulk\s+\d+\s+host-a\s+2001:db8:b::\/64\s+tcp\s+high-bandwidth/m);
+  });
+
+  it('srv6 apply of a bad intent exits 1, lists every problem, and changes nothing', async () => {
+    const kv = await new Kvm(nc).open(BUCKETS.intents);
+    const before = await kv.status();
+    const bulkRevision = (await kv.get('bulk'))?.revision;
+    const bad = join(stateDirectory, 'bad.yaml');
+    writeFileSync(
+      bad,
+      'apiVersion: srv6.intents/v1\nkind: Intent\nmetadata: { name: bulk }\nspec:\n  hosts: [host-z]\n  match: { destination: 2001:db8:b::/64, protocol: sctp }\n  objective: low-latency\n  constraints: { avoidNodes: [r9] }\n',
+    );
+    const result = spawnSync(
+      'node',
+      ['cli/bin/srv6.mjs', 'apply', '-f', bad, '--server', nats.url],
+      { encoding: 'utf8' },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('spec.match.protocol');
+    const after = await kv.status();
+    expect(after.values).toBe(before.values);
+    expect((await kv.get('bulk'))?.revision).toBe(bulkRevision);
+    const second = spawnSync(
+      'node',
+      ['cli/bin/srv6.mjs', 'apply', '-f', bad.replace('bad', 'missing'), '--server', nats.url],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(second.status).toBe(1);
   });
 
   it('deleting an intent removes its policy from the kernel and its status', async () => {

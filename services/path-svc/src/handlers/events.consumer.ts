@@ -16,7 +16,13 @@ import {
 } from '@srv6/bus';
 import { PathService } from '../services/path.service.js';
 
-const ACK_WAIT_NS = 30 * 1e9;
+/**
+ * An event in hand is acknowledged when its policies are written. One at a time (no prefetch
+ * buffer), so an instance that stops holds at most the event it is working on, finishes it, and
+ * nothing waits for a redelivery; one that dies loses at most that event's ack, redelivered
+ * after ACK_WAIT (long topology recomputes report progress with working()).
+ */
+const ACK_WAIT_NS = 10 * 1e9;
 
 export class EventsConsumer {
   private readonly logger = new Logger('events');
@@ -41,13 +47,15 @@ export class EventsConsumer {
       });
     }
     const consumer = await jetstream(this.nc).consumers.get(EVENTS_STREAM, PATH_SVC_CONSUMER);
-    this.messages = await consumer.consume({ max_messages: 16 });
+    this.messages = await consumer.consume({ max_messages: 1 });
     const messages = this.messages;
     this.loop = (async () => {
       for await (const message of messages) {
         try {
           if (message.subject === TOPOLOGY_EVENT_SUBJECT) {
-            await this.paths.onTopologyEvent(decodeJson<TopologyEvent>(message.data));
+            await this.paths.onTopologyEvent(decodeJson<TopologyEvent>(message.data), () =>
+              message.working(),
+            );
           } else {
             await this.paths.onIntentEvent(decodeJson<IntentEvent>(message.data));
           }

@@ -30,7 +30,11 @@ export class PathService {
     await this.recompute(event.name, topology);
   }
 
-  async onTopologyEvent(event: TopologyEvent): Promise<void> {
+  /** `heartbeat` is called while working through many intents (keeps the event's ack alive). */
+  async onTopologyEvent(
+    event: TopologyEvent,
+    heartbeat: () => void = () => undefined,
+  ): Promise<void> {
     const topology = await this.documents.currentTopology();
     if (!topology || topology.revision < event.revision) return; // a newer one is coming
     const byIntent = this.policies.byIntent();
@@ -55,7 +59,8 @@ export class PathService {
     this.logger.log(
       `topology revision ${topology.revision}: recomputing ${affected.size} of ${names.length} intents`,
     );
-    for (const name of names) {
+    for (const [index, name] of names.entries()) {
+      if (index % 200 === 199) heartbeat();
       if (affected.has(name)) {
         await this.recompute(name, topology);
       } else {
