@@ -11,6 +11,7 @@ import {
   type DatapathMaps,
   type LoadedBpfObject,
   loadBpfObject,
+  synchronizeRcu,
 } from '@srv6/datapath';
 import type { Cleanup } from './cleanup.js';
 import { benchPolicies } from './workload.js';
@@ -23,6 +24,7 @@ export const PROGRAM = {
   egress: 'srv6_egress',
   pass: 'srv6_pass',
   restoreOnly: 'srv6_encap_restore_only',
+  restoreTimed: 'srv6_encap_restore_timed',
 } as const;
 
 /** Same capacities as the agent's default load, for every table. */
@@ -44,10 +46,12 @@ export interface PolicyTable {
 export function mapsOf(object: LoadedBpfObject): DatapathMaps {
   return {
     prefixes: object.map('srv6_prefixes'),
+    prefixLengths: object.map('srv6_prefix_lens'),
     policies: object.map('srv6_policies'),
     counters: object.map('srv6_counters'),
     stats: object.map('srv6_stats'),
     capacity: object.map('srv6_policies').maxEntries,
+    waitForReaders: synchronizeRcu,
   };
 }
 

@@ -4,12 +4,19 @@
  * each round, so drift (CPU frequency, other load) hits all alike. Reported: the median per
  * variant and the median of the per-round ratios bpfEncap / kernelSeg6. Every run checks that
  * its traffic took the variant's path (router interface counters) and that the program dropped
- * nothing for size.
+ * nothing for size. The 1 s check run of each variant also reads, half-way, what host-b's socket
+ * measured about the segments it receives (their size on the wire, minus headers).
  */
 import type { Cleanup } from './cleanup.js';
 import { progress } from './progress.js';
 import { median, medianAbsoluteDeviation, rotate } from './statistics.js';
-import { type Iperf3Result, runIperf3, startIperf3Server } from './iperf3-run.js';
+import {
+  type Iperf3Result,
+  receiverSegments,
+  type ReceiverSegments,
+  runIperf3,
+  startIperf3Server,
+} from './iperf3-run.js';
 import { LAB_SEGMENTS, LINK_MTU, SteeringLab, type Variant, VARIANTS } from './steering-lab.js';
 
 const CHECK_SECONDS = 1;
@@ -26,6 +33,8 @@ export interface Iperf3BenchResult {
   readonly rounds: number;
   readonly seconds: number;
   readonly mss: Record<Variant, number>;
+  /** What host-b's socket measured half-way through the check run (ss -ti). */
+  readonly received: Record<Variant, ReceiverSegments | undefined>;
   readonly retransmits: Record<Variant, number>;
   readonly routes: Record<Variant, string>;
   readonly segments: readonly string[];
@@ -36,10 +45,16 @@ async function checkedRun(
   lab: SteeringLab,
   variant: Variant,
   seconds: number,
+  whileRunning?: () => void,
 ): Promise<Iperf3Result> {
   const before = lab.pathBytes();
   const dropsBefore = lab.mtuDrops();
-  const result = await runIperf3(lab.lab, seconds);
+  const running = runIperf3(lab.lab, seconds);
+  if (whileRunning) {
+    await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 2));
+    whileRunning();
+  }
+  const result = await running;
   const after = lab.pathBytes();
   const viaR2 = after.viaR2 - before.viaR2;
   const viaR3 = after.viaR3 - before.viaR3;
@@ -73,12 +88,21 @@ export async function benchIperf3(
 
   const routes = perVariant(() => '');
   const mss = perVariant(() => 0);
+  const received = perVariant((): ReceiverSegments | undefined => undefined);
   for (const variant of VARIANTS) {
     await cleanup.checkpoint();
     lab.use(variant);
     routes[variant] = lab.route();
-    mss[variant] = (await checkedRun(lab, variant, CHECK_SECONDS)).mss;
-    progress(`iperf3: ${variant} takes its path (MSS ${mss[variant]}); route: ${routes[variant]}`);
+    mss[variant] = (
+      await checkedRun(lab, variant, CHECK_SECONDS, () => {
+        received[variant] = receiverSegments(lab.lab);
+      })
+    ).mss;
+    const seen = received[variant];
+    progress(
+      `iperf3: ${variant} takes its path (MSS ${mss[variant]}, received segments ` +
+        `${seen ? `${seen.rcvmss} B max, ${seen.meanPayload.toFixed(0)} B mean` : 'not seen'}); route: ${routes[variant]}`,
+    );
   }
 
   const samples = perVariant(() => [] as number[]);
@@ -109,6 +133,7 @@ export async function benchIperf3(
     rounds,
     seconds,
     mss,
+    received,
     retransmits,
     routes,
     segments: LAB_SEGMENTS,

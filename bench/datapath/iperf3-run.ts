@@ -1,4 +1,7 @@
-/** One iperf3 client run from host-a to the iperf3 server on host-b, parsed from its JSON. */
+/**
+ * One iperf3 client run from host-a to the iperf3 server on host-b, parsed from its JSON; and
+ * what the receiving socket measured about the segments (ss -ti on host-b).
+ */
 import { HOST_B, type NetnsLab, waitForOutput } from '@srv6/netlab';
 
 export const IPERF_PORT = 5201;
@@ -56,4 +59,33 @@ export function runIperf3(lab: NetnsLab, seconds: number): Promise<Iperf3Result>
       });
     });
   });
+}
+
+/** TCP_INFO of host-b's busiest iperf3 connection (ss -tin), read while a test runs. */
+export interface ReceiverSegments {
+  /** rcvmss: the largest segment payload host-b has received (GRO-merged ones split). */
+  readonly rcvmss: number;
+  /** bytes_received / segs_in: the mean payload per received segment. */
+  readonly meanPayload: number;
+}
+
+export function receiverSegments(lab: NetnsLab): ReceiverSegments | undefined {
+  const output = lab.exec('host-b', 'ss', [
+    '-tinH',
+    'state',
+    'established',
+    `( sport = :${IPERF_PORT} )`,
+  ]);
+  const field = (text: string, name: string): number =>
+    Number(new RegExp(`\\b${name}:(\\d+)`).exec(text)?.[1] ?? 0);
+  const busiest = output
+    .split(/\n(?=\S)/)
+    .map((block) => ({
+      rcvmss: field(block, 'rcvmss'),
+      bytes: field(block, 'bytes_received'),
+      segments: field(block, 'segs_in'),
+    }))
+    .sort((a, b) => b.bytes - a.bytes)[0];
+  if (!busiest || busiest.segments === 0) return undefined;
+  return { rcvmss: busiest.rcvmss, meanPayload: busiest.bytes / busiest.segments };
 }

@@ -4,9 +4,9 @@
  * 8,192 entries per call). Keys and values are encoded before the clock starts; the timed part
  * is what the agent pays per write: argument checks, packing, the syscalls, the kernel's work.
  *
- * srv6_prefixes (LPM trie, 20-byte key, 272-byte rule set compiled from 100k real policies) is
- * emptied after every timed pass (untimed), so each pass inserts into an empty trie, as a first
- * programming does. srv6_policies (array, 276-byte value) cannot be emptied: runs overwrite in place.
+ * srv6_prefixes (hash without preallocation, 20-byte key, 272-byte rule set compiled from 100k
+ * real policies) is emptied after every timed pass (untimed), so each pass inserts into an empty
+ * map, as a first programming does. srv6_policies (array, 276-byte value) cannot be emptied: runs overwrite in place.
  */
 import {
   type BpfMap,
@@ -35,6 +35,8 @@ export interface MapRates {
   readonly batchRuns: number[];
   readonly keyBytes: number;
   readonly valueBytes: number;
+  /** The kernel's map type (hash, array, …). */
+  readonly mapType: string;
   /** 'kernel' when bpf_map_update_batch was used (not the per-entry fallback). */
   readonly batchMode: string;
 }
@@ -105,6 +107,7 @@ async function measure(
     batchRuns,
     keyBytes: map.keySize,
     valueBytes: map.valueSize,
+    mapType: map.typeName,
     batchMode: map.batchMode.update,
   };
 }

@@ -3,20 +3,19 @@
  * for each configuration, `rounds` times in rotated order; the median per configuration.
  * Every timed run is also checked (verdict, frame restored, srv6_stats grew by `repeat`).
  */
-import { removePinDirectory } from '@srv6/datapath';
+import { encodeSlot, removePinDirectory } from '@srv6/datapath';
 import type { Cleanup } from './cleanup.js';
 import { progress } from './progress.js';
 import { median, rotate } from './statistics.js';
 import { loadPolicyTable, PROGRAM, type PolicyTable } from './bench-tables.js';
 import { checkRealEncapsulation, checkRestore, runChecked } from './encap-check.js';
-import { lookupPath, meanLookupNodes, sortedWords } from './lpm-depth.js';
+import { prefixLookups } from './prefix-lookups.js';
 import { tcpFrame } from './tcp-frame.js';
 import {
+  benchPolicies,
   MATCHING_DESTINATION,
   MISSING_DESTINATION,
-  MISSING_WORD,
   PACKET_PORT,
-  prefixWord,
   SOURCE,
 } from './workload.js';
 
@@ -36,22 +35,44 @@ const PAYLOAD = 1360;
 const FLOW_LABEL = 0x5eed1;
 const WARM_UP_REPEAT = 100_000;
 
+/**
+ * What srv6_encap_restore_timed measured inside the program (bpf_ktime_get_ns, see
+ * bpf/lib/bench_restore.h), ns per run, the clock's own cost already subtracted.
+ */
+export interface TimedSplit {
+  /** encap_push: MTU check, building the 80 B of headers, grow, store. */
+  readonly encapPush: number;
+  /** The bench's restore: shrinking the packet again (not part of a real encapsulation). */
+  readonly restore: number;
+  /** One bpf_ktime_get_ns interval with nothing in it (subtracted from the two above). */
+  readonly clock: number;
+}
+
+export const TIMED_PARTS = ['encapPush', 'restore', 'clock'] as const;
+
 export interface TestRunResult {
   readonly nsPerPacket: Record<Configuration, number>;
   readonly samples: Record<Configuration, number[]>;
+  /** Medians over the rounds (same rounds as nsPerPacket). */
+  readonly timedSplit: TimedSplit;
+  readonly timedSamples: Record<keyof TimedSplit, number[]>;
   readonly repeat: number;
   readonly rounds: number;
   readonly frameBytes: number;
   readonly encapBytes: number;
   readonly fillMs: Record<keyof typeof TABLE_SIZES, number>;
-  /** Trie nodes a lookup visits (computed from the prefixes, see lpm-depth.ts). */
-  readonly lpmNodes: {
+  /** srv6_prefixes lookups per packet (computed from the policies, see prefix-lookups.ts). */
+  readonly prefixLookups: {
     readonly encap1: number;
     readonly encap1k: number;
     readonly encap100k: number;
     readonly noMatch100k: number;
-    readonly mean100k: number;
   };
+}
+
+/** encap100k − passThrough without the bench's restore (the shrink timed in the program). */
+export function withoutRestore(t: TestRunResult): number {
+  return t.nsPerPacket.encap100k - t.nsPerPacket.passThrough - t.timedSplit.restore;
 }
 
 interface Run {
@@ -138,29 +159,40 @@ async function measureTables(
   };
   const measure = (name: Configuration, times: number): number =>
     runChecked(runs[name].fd, runs[name].frame, times, name, runs[name].counted);
+  const timed = timedRunner(tables.t1, frame);
 
   progress(`testRun: warm-up (repeat ${WARM_UP_REPEAT})`);
   CONFIGURATIONS.forEach((name) => measure(name, WARM_UP_REPEAT));
+  timed(WARM_UP_REPEAT);
 
   const samples = Object.fromEntries(
     CONFIGURATIONS.map((name) => [name, [] as number[]]),
   ) as Record<Configuration, number[]>;
+  const timedSamples = Object.fromEntries(
+    TIMED_PARTS.map((name) => [name, [] as number[]]),
+  ) as Record<keyof TimedSplit, number[]>;
   for (let round = 0; round < rounds; round++) {
     await cleanup.checkpoint();
     for (const name of rotate(CONFIGURATIONS, round)) samples[name].push(measure(name, repeat));
+    const split = timed(repeat);
+    TIMED_PARTS.forEach((name) => timedSamples[name].push(split[name]));
     progress(
-      `testRun: round ${round + 1}/${rounds}: ${CONFIGURATIONS.map((n) => `${n} ${samples[n].at(-1)}`).join(', ')} ns`,
+      `testRun: round ${round + 1}/${rounds}: ${CONFIGURATIONS.map((n) => `${n} ${samples[n].at(-1)}`).join(', ')} ns; ` +
+        `timed: ${TIMED_PARTS.map((n) => `${n} ${split[n].toFixed(1)}`).join(', ')} ns`,
     );
   }
 
-  const words = (count: number) =>
-    sortedWords(Array.from({ length: count }, (_, i) => prefixWord(i)));
-  const words100k = words(TABLE_SIZES.t100k);
+  const lookups = (size: number, destination: string) =>
+    prefixLookups(benchPolicies(size), destination).lookups;
   return {
     nsPerPacket: Object.fromEntries(
       CONFIGURATIONS.map((name) => [name, median(samples[name])]),
     ) as Record<Configuration, number>,
     samples,
+    timedSplit: Object.fromEntries(
+      TIMED_PARTS.map((name) => [name, median(timedSamples[name])]),
+    ) as unknown as TimedSplit,
+    timedSamples,
     repeat,
     rounds,
     frameBytes: frame.length,
@@ -170,12 +202,40 @@ async function measureTables(
       t1k: tables.t1k.fillMs,
       t100k: tables.t100k.fillMs,
     },
-    lpmNodes: {
-      encap1: lookupPath(words(1), prefixWord(0)).nodes,
-      encap1k: lookupPath(words(TABLE_SIZES.t1k), prefixWord(0)).nodes,
-      encap100k: lookupPath(words100k, prefixWord(0)).nodes,
-      noMatch100k: lookupPath(words100k, MISSING_WORD).nodes,
-      mean100k: meanLookupNodes(words100k),
+    prefixLookups: {
+      encap1: lookups(TABLE_SIZES.t1, MATCHING_DESTINATION),
+      encap1k: lookups(TABLE_SIZES.t1k, MATCHING_DESTINATION),
+      encap100k: lookups(TABLE_SIZES.t100k, MATCHING_DESTINATION),
+      noMatch100k: lookups(TABLE_SIZES.t100k, MISSING_DESTINATION),
     },
+  };
+}
+
+/**
+ * Runs srv6_encap_restore_timed `repeat` times (checked like the others: verdict, frame
+ * restored) and turns the growth of its srv6_bench_timing sums into ns per run.
+ */
+function timedRunner(table: PolicyTable, frame: Uint8Array): (repeat: number) => TimedSplit {
+  const fd = table.object.programFd(PROGRAM.restoreTimed);
+  const map = table.object.map('srv6_bench_timing');
+  const read = () => {
+    const sums = [0n, 0n, 0n, 0n]; // runs, empty, encap, restore (struct bench_timing)
+    for (const value of map.lookupPerCpu(encodeSlot(0))) {
+      const data = new DataView(value.buffer, value.byteOffset, value.byteLength);
+      sums.forEach((_, i) => (sums[i]! += data.getBigUint64(i * 8, true)));
+    }
+    return sums;
+  };
+  return (repeat) => {
+    const before = read();
+    runChecked(fd, frame, repeat, 'restoreTimed');
+    const [runs, empty, encap, restore] = read().map((sum, i) => Number(sum - before[i]!));
+    if (runs !== repeat)
+      throw new Error(`bench self-check failed: restoreTimed counted ${runs} runs, not ${repeat}`);
+    return {
+      encapPush: (encap! - empty!) / runs,
+      restore: (restore! - empty!) / runs,
+      clock: empty! / runs,
+    };
   };
 }

@@ -2,7 +2,7 @@
  * What the datapath is loaded with: N policies on distinct /64 prefixes, each with one TCP port
  * rule, and the packet the test run sends. Prefix i is 2001:db8:W::/64 with W = mix(i), a
  * bijection on 32 bits, so the prefixes are distinct and spread over the address space like
- * real destinations (an LPM trie over them is ~log2(N) deep) rather than clustered.
+ * real destinations rather than clustered (hash buckets, and before that the LPM trie's depth).
  */
 import type { DatapathPolicy } from '@srv6/datapath';
 

@@ -30,4 +30,24 @@ static __always_inline int bench_restore(struct __sk_buff *skb, __u32 pushed)
 	return bpf_skb_adjust_room(skb, -(__s32)pushed, BPF_ADJ_ROOM_MAC, 0);
 }
 
+/*
+ * srv6_bench_timing (key 0, per CPU): what srv6_encap_restore_timed measured with
+ * bpf_ktime_get_ns, summed over its runs. Each of the three intervals contains one
+ * bpf_ktime_get_ns call besides the work, so the work costs (sum - empty_ns) / runs: that is
+ * how the bench separates the restore (the shrink, a bench artefact) from the encapsulation.
+ */
+struct bench_timing {
+	__u64 runs;
+	__u64 empty_ns;	  /* two bpf_ktime_get_ns in a row: the clock's own cost */
+	__u64 encap_ns;	  /* encap_push: MTU check, header build, grow, store */
+	__u64 restore_ns; /* bench_restore: the shrink */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct bench_timing);
+	__uint(max_entries, 1);
+} srv6_bench_timing SEC(".maps");
+
 #endif /* SRV6_LIB_BENCH_RESTORE_H */

@@ -33,9 +33,9 @@
 #define ENCAP_HOP_LIMIT 64
 
 /* BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 marks the skb encapsulated (inner header offsets, inner protocol,
- * SKB_GSO_IPXIP6) so GSO batches still segment. No BPF_F_ADJ_ROOM_FIXED_GSO (except for UDP GSO,
- * see encap_check_mtu): TCP's gso_size shrinks by the added length and every segment keeps
- * fitting the MTU. Only the bench object overrides this (see bench_restore.h). */
+ * SKB_GSO_IPXIP6) so GSO batches still segment. encap_check_mtu adds BPF_F_ADJ_ROOM_FIXED_GSO
+ * for GSO skbs whose segments fit as they are (see there). Only the bench object overrides this
+ * (see bench_restore.h). */
 #ifndef ENCAP_ADJUST_ROOM_FLAGS
 #define ENCAP_ADJUST_ROOM_FLAGS BPF_F_ADJ_ROOM_ENCAP_L3_IPV6
 #endif
@@ -91,8 +91,14 @@ static __always_inline __be32 encap_version_class_flow(struct __sk_buff *skb,
  * fragments) its packets before they get here.
  *
  *   non-GSO    bpf_check_mtu: skb->len + header_length against the device MTU (+ its link
- *              header).
- *   TCP GSO    always fits: bpf_skb_adjust_room lowers gso_size by header_length, so every
+ *              header); a result of at most 14 + 1280 bytes fits any IPv6 link unasked.
+ *   TCP GSO    always fits. One segment is IPv6 + extension headers + TCP header (options
+ *              included) + gso_size. If that plus header_length fits the device MTU — the
+ *              normal case, since the route MTU already made TCP's MSS smaller by the
+ *              encapsulation — the program grows with BPF_F_ADJ_ROOM_FIXED_GSO (added to
+ *              *adjust_flags) and gso_size stays: segments leave as large as the route MTU
+ *              allows, like kernel seg6's. Otherwise (e.g. a connection opened before its route
+ *              MTU was installed) bpf_skb_adjust_room lowers gso_size by header_length, so every
  *              segment keeps its size on the wire.
  *   UDP GSO    (UDP_SEGMENT) gso_size is the datagram size and must not change: the kernel
  *              only grows such an skb with BPF_F_ADJ_ROOM_FIXED_GSO (added to *adjust_flags),
@@ -102,24 +108,44 @@ static __always_inline int encap_check_mtu(struct __sk_buff *skb, const struct i
 					   __u64 header_length, __u64 *adjust_flags)
 {
 	__u32 mtu = 0; /* in: 0 = use skb->len; out: the device MTU */
+	__u32 gso_size = skb->gso_size;
+	__u32 transport_header_length;
 	__u64 segment_length;
 	long ret;
 
-	if (!skb->gso_size) {
+	if (!gso_size) {
+		/* Every link that carries IPv6 has an MTU of at least 1280 (RFC 8200 section 5):
+		 * smaller results (ACKs, small datagrams) fit without asking for the device MTU. */
+		if ((__u64)skb->len + header_length <= ETH_HEADER_LEN + IPV6_MINIMUM_MTU)
+			return 0;
 		ret = bpf_check_mtu(skb, 0, &mtu, (__s32)header_length, 0);
 		if (ret == BPF_MTU_CHK_RET_SUCCESS)
 			return 0;
 		return ret > 0 ? SRV6_DROP_MTU_EXCEEDED : SRV6_DROP_ENCAP_FAILED;
 	}
-	if (packet->next_header != IPV6_NEXT_HEADER_UDP)
+	if (packet->next_header == IPV6_NEXT_HEADER_UDP) {
+		transport_header_length = UDP_HEADER_LEN;
+	} else if (packet->next_header == IPV6_NEXT_HEADER_TCP) {
+		/* Unreadable TCP header: keep the default (gso_size shrinks), which always fits. */
+		if (l4_load_tcp_header_length(skb, packet->upper_layer_offset,
+					      &transport_header_length) < 0)
+			return 0;
+	} else {
 		return 0;
+	}
 
-	*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
 	/* With len_diff 0 a GSO skb always "passes"; only the MTU it reports is used. */
 	if (bpf_check_mtu(skb, 0, &mtu, 0, 0) < 0)
 		return SRV6_DROP_ENCAP_FAILED;
-	segment_length = (__u64)packet->upper_layer_offset - ETH_HEADER_LEN + UDP_HEADER_LEN +
-			 skb->gso_size + header_length;
+	segment_length = (__u64)packet->upper_layer_offset - ETH_HEADER_LEN +
+			 transport_header_length + gso_size + header_length;
+
+	if (packet->next_header == IPV6_NEXT_HEADER_TCP) {
+		if (segment_length <= mtu)
+			*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
+		return 0;
+	}
+	*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
 	return segment_length > mtu ? SRV6_DROP_MTU_EXCEEDED : 0;
 }
 

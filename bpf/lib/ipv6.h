@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * IPv6 header parsing and the extension-header walk (RFC 8200). Everything is read with
- * bpf_skb_load_bytes, which fails cleanly on a truncated packet and also works when the headers
- * are not in the linear part of the skb.
+ * IPv6 header parsing and the extension-header walk (RFC 8200). The fixed header is read with
+ * packet_load_constant (directly from the skb's linear part when it is there), extension
+ * headers with bpf_skb_load_bytes; both fail cleanly on a truncated packet and work when the
+ * headers are not in the linear part of the skb.
  */
 #ifndef SRV6_LIB_IPV6_H
 #define SRV6_LIB_IPV6_H
@@ -13,10 +14,12 @@
 
 #include "srv6_maps.h"
 #include "eth.h"
+#include "packet.h"
 #include "verdict.h"
 
 #define IPV6_VERSION 6
 #define IPV6_HEADER_LEN 40
+#define IPV6_MINIMUM_MTU 1280 /* RFC 8200 section 5: every link carrying IPv6 */
 #define IPV6_TRAFFIC_CLASS_SHIFT 20
 #define IPV6_FLOW_LABEL_MASK 0x000fffffU
 #define IPV6_VERSION_SHIFT 28
@@ -122,7 +125,7 @@ static __always_inline int ipv6_parse(struct __sk_buff *skb, struct ipv6_packet 
 	__u8 next_header;
 	int i;
 
-	if (bpf_skb_load_bytes(skb, ETH_HEADER_LEN, &header, sizeof(header)) < 0)
+	if (packet_load_constant(skb, ETH_HEADER_LEN, &header, sizeof(header)) < 0)
 		return SRV6_PASS_MALFORMED;
 	if (bpf_ntohl(header.version_class_flow) >> IPV6_VERSION_SHIFT != IPV6_VERSION)
 		return SRV6_PASS_MALFORMED;

@@ -23,6 +23,23 @@
  */
 #define UDP_HEADER_LEN 8
 
+/* RFC 9293 section 3.1: Data Offset, the TCP header length in 32-bit words, is the high nibble
+ * of byte 12. */
+#define TCP_DATA_OFFSET_BYTE 12
+
+/* TCP header length in bytes (options included); SRV6_PASS_MALFORMED when the packet ends
+ * before byte 12 of the header. */
+static __always_inline int l4_load_tcp_header_length(struct __sk_buff *skb, __u32 offset,
+						     __u32 *length)
+{
+	__u8 data_offset;
+
+	if (bpf_skb_load_bytes(skb, offset + TCP_DATA_OFFSET_BYTE, &data_offset, 1) < 0)
+		return SRV6_PASS_MALFORMED;
+	*length = (__u32)(data_offset >> 4) * 4;
+	return 0;
+}
+
 struct l4_ports {
 	__be16 source_port;
 	__be16 destination_port;

@@ -12,14 +12,26 @@
 
 #include "srv6_maps.h"
 
-/* Destination prefix -> every rule that can apply below it (longest prefix match). */
+/* (prefix length, masked destination) -> every rule that can apply below that prefix. Exact
+ * match; the longest match comes from trying the lengths of srv6_prefix_lens in order.
+ * BPF_F_NO_PREALLOC: memory grows with the entries instead of max_entries up front, and an
+ * update links a new element in place of the old one (see docs/datapath.md on reuse). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct srv6_destination_key);
 	__type(value, struct srv6_rule_set);
 	__uint(max_entries, SRV6_DEFAULT_CAPACITY);
-	__uint(map_flags, BPF_F_NO_PREALLOC); /* required for LPM tries */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 } srv6_prefixes SEC(".maps");
+
+/* Key 0 -> the prefix lengths srv6_prefixes holds, longest first (two copies, one active: see
+ * struct srv6_prefix_length_table for how user space changes it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct srv6_prefix_length_table);
+	__uint(max_entries, 1);
+} srv6_prefix_lens SEC(".maps");
 
 /* Policy slot -> segment list, mode, source. */
 struct {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Which policy applies to a packet (see srv6_maps.h for the map contract):
- *   1. srv6_prefixes: longest prefix match on the destination -> rule set;
+ *   1. srv6_prefixes: longest prefix match on the destination -> rule set, by exact-match
+ *      lookups of the destination masked to each length of srv6_prefix_lens, longest first;
  *   2. TCP/UDP with a destination port: binary search of that class's port intervals; the
  *      containing interval's slot, else the class's all-ports slot. OTHER: its all-ports slot.
  *      Non-first fragments (no ports): the slot their first fragment recorded in
@@ -15,6 +16,7 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 #include "srv6_maps.h"
 #include "compiler.h"
@@ -27,6 +29,60 @@
 #define POLICY_LOOKUP_SEARCH_STEPS 5
 _Static_assert((1 << POLICY_LOOKUP_SEARCH_STEPS) > SRV6_MAX_PORT_INTERVALS,
 	       "the binary search must be able to exhaust SRV6_MAX_PORT_INTERVALS");
+
+/* Bits of a 64-bit word kept by a prefix of `bits` (0..64) bits, most significant first, in
+ * host order: 0 -> none, 64 -> all. */
+static __always_inline __u64 policy_lookup_mask64(__u32 bits)
+{
+	return bits >= 64 ? ~0ULL : ~(~0ULL >> bits);
+}
+
+/*
+ * The rule set of the longest prefix in srv6_prefixes that contains the destination, or NULL.
+ * srv6_prefix_lens lists the lengths in use, longest first (its active copy): the destination
+ * is masked to each (two 64-bit ANDs) and looked up exactly; the first hit is the longest
+ * match.
+ */
+static __always_inline const struct srv6_rule_set *
+policy_lookup_prefix(const struct ipv6_packet *packet)
+{
+	struct srv6_destination_key key = {};
+	const struct srv6_prefix_length_table *table;
+	const struct srv6_prefix_lengths *lengths;
+	const struct srv6_rule_set *rules;
+	__u64 high, low, masked;
+	__u32 zero = 0, count, length, i;
+
+	table = bpf_map_lookup_elem(&srv6_prefix_lens, &zero);
+	if (!table)
+		return NULL;
+	/* `active` once, then only that copy: user space never writes it while it is active. */
+	lengths = &table->copies[READ_ONCE(table->active) & 1];
+	count = READ_ONCE(lengths->count);
+	/* The two halves of the destination as stored (network order). */
+	__builtin_memcpy(&high, packet->destination_address, sizeof(high));
+	__builtin_memcpy(&low, packet->destination_address + sizeof(high), sizeof(low));
+
+	/* The verifier needs the constant bound on this loop; user space never lists more than
+	 * SRV6_MAX_PREFIX_LENGTHS lengths (count is clamped by the bound, a bad length ends it). */
+#pragma clang loop unroll(disable)
+	for (i = 0; i < SRV6_MAX_PREFIX_LENGTHS; i++) {
+		if (i >= count)
+			break;
+		length = lengths->lengths[i];
+		if (length > SRV6_IPV6_ADDRESS_LEN * 8)
+			break;
+		key.prefixlen = length;
+		masked = high & bpf_cpu_to_be64(policy_lookup_mask64(length));
+		__builtin_memcpy(key.address, &masked, sizeof(masked));
+		masked = low & bpf_cpu_to_be64(policy_lookup_mask64(length > 64 ? length - 64 : 0));
+		__builtin_memcpy(key.address + sizeof(masked), &masked, sizeof(masked));
+		rules = bpf_map_lookup_elem(&srv6_prefixes, &key);
+		if (rules)
+			return rules;
+	}
+	return NULL;
+}
 
 /* A policy that passed validation, with the fields encapsulation needs read exactly once: user
  * space may rewrite an array slot in place while this program runs. */
@@ -107,15 +163,13 @@ static __always_inline void policy_lookup_remember_fragment(const struct ipv6_pa
 static __always_inline int policy_lookup_slot(struct __sk_buff *skb,
 					      const struct ipv6_packet *packet, __u32 *slot)
 {
-	struct srv6_destination_key key = { .prefixlen = 128 };
 	const struct srv6_port_interval *interval;
 	const struct srv6_rule_set *rules;
 	__u32 protocol_class;
 	__u16 port;
 	int ret;
 
-	__builtin_memcpy(key.address, packet->destination_address, SRV6_IPV6_ADDRESS_LEN);
-	rules = bpf_map_lookup_elem(&srv6_prefixes, &key);
+	rules = policy_lookup_prefix(packet);
 	if (!rules)
 		return SRV6_PASS_NO_MATCH;
 

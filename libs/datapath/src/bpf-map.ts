@@ -344,36 +344,40 @@ export class BpfMap {
     if (this.batchMode.delete === 'loop') return this.deleteLoop(keys, 0);
 
     let deleted = 0;
-    let index = 0;
-    while (index < keys.length) {
-      const end = Math.min(keys.length, index + MAX_BATCH_CHUNK);
-      const keyBytes = this.packKeys(keys, index, end);
-      this.batchCount[0] = end - index;
-      const result = libbpf.bpf_map_delete_batch(
-        this.fd,
-        keyBytes,
-        this.batchCount,
-        this.batchOptions,
-      );
-      const done = this.batchCount[0] ?? 0;
-      if (result === 0) {
-        this.batchMode.delete = 'kernel';
-        deleted += done;
-        index = end;
-      } else if (result === -ENOENT) {
-        // The kernel stops at the first absent key: count what went, skip that key, go on.
-        this.batchMode.delete = 'kernel';
-        deleted += done;
-        index += done + 1;
-      } else if (this.batchMode.delete === 'untried' && isUnsupported(result)) {
-        this.fallBackToLoop('delete', result);
-        return this.deleteLoop(keys, index);
-      } else {
-        throw this.deleteError(
-          'bpf_map_delete_batch',
-          result,
-          `${deleted} deleted, failed at index ${index + done}`,
+    for (let start = 0; start < keys.length; start += MAX_BATCH_CHUNK) {
+      const end = Math.min(keys.length, start + MAX_BATCH_CHUNK);
+      // Packed once per chunk: after an absent key the next call starts further into the same
+      // buffer (re-packing the rest after every absent key made this quadratic).
+      const packed = this.packKeys(keys, start, end);
+      let index = start;
+      while (index < end) {
+        this.batchCount[0] = end - index;
+        const result = libbpf.bpf_map_delete_batch(
+          this.fd,
+          packed.subarray((index - start) * this.keySize),
+          this.batchCount,
+          this.batchOptions,
         );
+        const done = this.batchCount[0] ?? 0;
+        if (result === 0) {
+          this.batchMode.delete = 'kernel';
+          deleted += done;
+          index = end;
+        } else if (result === -ENOENT) {
+          // The kernel stops at the first absent key: count what went, skip that key, go on.
+          this.batchMode.delete = 'kernel';
+          deleted += done;
+          index += done + 1;
+        } else if (this.batchMode.delete === 'untried' && isUnsupported(result)) {
+          this.fallBackToLoop('delete', result);
+          return this.deleteLoop(keys, index);
+        } else {
+          throw this.deleteError(
+            'bpf_map_delete_batch',
+            result,
+            `${deleted} deleted, failed at index ${index + done}`,
+          );
+        }
       }
     }
     return deleted;

@@ -4,6 +4,8 @@
  */
 export const MAX_SEGMENTS = 16;
 export const MAX_PORT_INTERVALS = 16;
+/** Distinct destination prefix lengths one host's datapath looks up (srv6_prefix_lens). */
+export const MAX_PREFIX_LENGTHS = 32;
 export const DEFAULT_CAPACITY = 131072;
 export const FRAGMENT_CACHE_SIZE = 4096;
 export const NO_POLICY = 0xffffffff;

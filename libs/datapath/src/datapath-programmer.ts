@@ -1,38 +1,65 @@
 /**
  * Programs one host's datapath maps to a desired set of policies, writing only what changed.
  *
- * Order of writes, so packets never meet a half-applied change: (1) policy slots that are new or
- * changed, (2) rule sets that now reference them, (3) rule sets of prefixes that are gone,
- * (4) slots nothing references any more are cleared. A slot freed by a change is not handed to a
- * new policy in the same change.
+ * Order of writes (make before break), so packets never meet a half-applied change:
+ *   (1) policy slots that are new or changed;
+ *   (2) rule sets that are new or changed (they may reference the slots of 1);
+ *   (3) the prefix-length list, when it changed (staged into its inactive copy, an RCU grace
+ *       period, then flipped active): after 2, so a length it gains already has its entries,
+ *       and before 4, so a length it loses is no longer looked up when its entries go;
+ *   (4) rule sets of prefixes that are gone;
+ *   -   an RCU grace period (maps.waitForReaders), when 2-4 replaced, wrote or deleted
+ *       anything: no packet still reads a replaced or deleted element when (5) clears slots;
+ *       the kernel, which may hand a freed hash element to the next insert at once, cannot
+ *       reuse one a packet still reads in a later apply; and no packet still reads the length
+ *       copy the next change overwrites;
+ *   (5) slots nothing references any more are cleared.
+ * A slot freed by a change is not handed to a new policy in the same change.
  */
 import { DatapathPolicy } from './policy.js';
-import { KernelMap, PerCpuKernelMap } from './kernel-map.js';
+import { KernelMap, MemoryMap, PerCpuKernelMap } from './kernel-map.js';
 import { assignSlots } from './slot-allocator.js';
 import { compileRuleSets, PolicyProblem } from './rule-set-compiler.js';
 import {
   Counters,
   DatapathStats,
   STRUCT_LAYOUT,
+  activePrefixLengthCopy,
+  decodePrefixLengthTable,
   decodeRuleSet,
   encodeDestinationKey,
   encodePolicy,
+  encodePrefixLengths,
   encodeRuleSet,
+  flipPrefixLengths,
+  PREFIX_LENGTHS_KEY,
+  stagePrefixLengths,
   encodeSlot,
   sumCounters,
   sumStats,
   RuleSet,
 } from './map-codec.js';
-import { parseIpv6Address } from './ipv6-address.js';
-import { MAX_SEGMENTS, NO_POLICY } from './datapath-limits.js';
+import { parseIpv6Address, parseIpv6Prefix } from './ipv6-address.js';
+import { MAX_PREFIX_LENGTHS, MAX_SEGMENTS, NO_POLICY } from './datapath-limits.js';
 
 export interface DatapathMaps {
   readonly prefixes: KernelMap;
+  /**
+   * srv6_prefix_lens: the prefix lengths the program tries (struct srv6_prefix_length_table).
+   * Absent only for in-memory maps of tests that do not model the kernel's lookup (the
+   * programmer then keeps it in memory).
+   */
+  readonly prefixLengths?: KernelMap;
   readonly policies: KernelMap;
   readonly counters: PerCpuKernelMap;
   readonly stats: PerCpuKernelMap;
   /** max_entries of the policies map. */
   readonly capacity: number;
+  /**
+   * Returns once no program run that started before the call is still running (an RCU grace
+   * period; synchronizeRcu for kernel maps). Absent: no wait (in-memory maps).
+   */
+  readonly waitForReaders?: () => void;
 }
 
 export interface ApplyReport {
@@ -44,6 +71,10 @@ export interface ApplyReport {
   readonly prefixesWritten: number;
   readonly prefixesDeleted: number;
   readonly slotsCleared: number;
+  /** Whether srv6_prefix_lens was written (the set of prefix lengths changed). */
+  readonly prefixLengthsWritten: boolean;
+  /** The prefix lengths programmed, longest first. */
+  readonly prefixLengths: readonly number[];
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -55,6 +86,44 @@ function referencedSlots(ruleSet: RuleSet): number[] {
     slots.push(interval.slot);
   }
   return slots.filter((slot) => slot !== NO_POLICY);
+}
+
+/** The length of a policy's destination prefix, or undefined when it does not parse. */
+function prefixLengthOf(policy: DatapathPolicy): number | undefined {
+  try {
+    return parseIpv6Prefix(policy.destination).length;
+  } catch {
+    return undefined; // compileRuleSets reports it
+  }
+}
+
+/**
+ * Keeps the policies within MAX_PREFIX_LENGTHS distinct prefix lengths: in input order (earlier
+ * wins, as everywhere), a policy whose length would be one more than the datapath looks up is
+ * rejected with the reason; policies with lengths already in use always fit.
+ */
+function limitPrefixLengths(
+  policies: readonly DatapathPolicy[],
+  rejected: PolicyProblem[],
+): DatapathPolicy[] {
+  const lengths = new Set<number>();
+  return policies.filter((policy) => {
+    const length = prefixLengthOf(policy);
+    if (length === undefined || lengths.has(length)) return true;
+    if (lengths.size < MAX_PREFIX_LENGTHS) {
+      lengths.add(length);
+      return true;
+    }
+    const inUse = [...lengths].sort((a, b) => b - a).map((l) => `/${l}`);
+    rejected.push({
+      policyId: policy.id,
+      reason:
+        `destination ${policy.destination}: /${length} would make ${MAX_PREFIX_LENGTHS + 1} ` +
+        `distinct prefix lengths on this host, the datapath looks up at most ` +
+        `${MAX_PREFIX_LENGTHS} (in use: ${inUse.join(' ')}); use a prefix length already in use`,
+    });
+    return false;
+  });
 }
 
 function validatePolicy(policy: DatapathPolicy): string | undefined {
@@ -76,6 +145,9 @@ export class DatapathProgrammer {
   private readonly programmedPolicies = new Map<number, string>();
   /** encoded key (hex) -> encoded rule set (hex), as found in or written to the kernel. */
   private readonly programmedPrefixes = new Map<string, string>();
+  /** The srv6_prefix_lens value as found in or written to the kernel (both copies). */
+  private lengthTable: Uint8Array;
+  private readonly prefixLengthsMap: KernelMap;
 
   /**
    * Adopts what the kernel already holds (a restarted agent): the rule sets, and the policy
@@ -85,6 +157,10 @@ export class DatapathProgrammer {
     private readonly maps: DatapathMaps,
     knownSlots: ReadonlyMap<string, number> = new Map(),
   ) {
+    const emptyTable = new Uint8Array(STRUCT_LAYOUT.srv6_prefix_length_table.size);
+    this.prefixLengthsMap = maps.prefixLengths ?? new MemoryMap('srv6_prefix_lens', 1, emptyTable);
+    // An array entry always exists; a new map reads as zeros: copy 0 active, no lengths.
+    this.lengthTable = this.prefixLengthsMap.lookup(PREFIX_LENGTHS_KEY) ?? emptyTable;
     const referenced = new Set<number>();
     for (const [key, value] of maps.prefixes.entries()) {
       this.programmedPrefixes.set(hex(key), hex(value));
@@ -104,11 +180,12 @@ export class DatapathProgrammer {
 
   apply(desired: readonly DatapathPolicy[]): ApplyReport {
     const rejected: PolicyProblem[] = [];
-    const candidates = desired.filter((policy) => {
+    const valid = desired.filter((policy) => {
       const reason = validatePolicy(policy);
       if (reason) rejected.push({ policyId: policy.id, reason });
       return !reason;
     });
+    const candidates = limitPrefixLengths(valid, rejected);
     const candidateIds = new Set(candidates.map((policy) => policy.id));
     const freed = new Set(
       [...this.slots].filter(([id]) => !candidateIds.has(id)).map(([, s]) => s),
@@ -151,34 +228,46 @@ export class DatapathProgrammer {
     const prefixKeys: Uint8Array[] = [];
     const prefixValues: Uint8Array[] = [];
     const newPrefixes = new Map<string, string>();
+    const lengths = new Set<number>();
+    let prefixesReplaced = 0;
     for (const { prefix, ruleSet } of compiled.prefixes.values()) {
       const key = encodeDestinationKey(prefix);
       const value = encodeRuleSet(ruleSet);
-      newPrefixes.set(hex(key), hex(value));
-      if (this.programmedPrefixes.get(hex(key)) !== hex(value)) {
+      const keyHex = hex(key);
+      newPrefixes.set(keyHex, hex(value));
+      lengths.add(prefix.length);
+      const programmed = this.programmedPrefixes.get(keyHex);
+      if (programmed !== hex(value)) {
+        if (programmed !== undefined) prefixesReplaced++;
         prefixKeys.push(key);
         prefixValues.push(value);
       }
     }
     if (prefixKeys.length > 0) this.maps.prefixes.updateBatch(prefixKeys, prefixValues);
 
-    // (3) prefixes that are gone
-    let prefixesDeleted = 0;
-    for (const key of this.programmedPrefixes.keys()) {
-      if (!newPrefixes.has(key)) {
-        this.maps.prefixes.delete(Buffer.from(key, 'hex'));
-        prefixesDeleted++;
-      }
+    // (3) the prefix lengths: gained ones now have their entries, lost ones still have theirs
+    const prefixLengthsWritten = this.writePrefixLengths(encodePrefixLengths(lengths));
+
+    // (4) prefixes that are gone
+    const goneKeys = [...this.programmedPrefixes.keys()]
+      .filter((key) => !newPrefixes.has(key))
+      .map((key) => Buffer.from(key, 'hex'));
+    if (goneKeys.length > 0) this.maps.prefixes.deleteBatch(goneKeys);
+    const prefixesDeleted = goneKeys.length;
+
+    const freedSlots = [...this.programmedPolicies.keys()].filter((slot) => !newPolicies.has(slot));
+    if (
+      prefixesReplaced > 0 ||
+      prefixLengthsWritten ||
+      prefixesDeleted > 0 ||
+      freedSlots.length > 0
+    ) {
+      this.maps.waitForReaders?.();
     }
 
-    // (4) slots nothing references
-    let slotsCleared = 0;
-    for (const slot of this.programmedPolicies.keys()) {
-      if (!newPolicies.has(slot)) {
-        this.maps.policies.update(encodeSlot(slot), EMPTY_POLICY);
-        slotsCleared++;
-      }
-    }
+    // (5) slots nothing references
+    for (const slot of freedSlots) this.maps.policies.update(encodeSlot(slot), EMPTY_POLICY);
+    const slotsCleared = freedSlots.length;
 
     this.programmedPolicies.clear();
     newPolicies.forEach((value, slot) => this.programmedPolicies.set(slot, value));
@@ -194,7 +283,31 @@ export class DatapathProgrammer {
       prefixesWritten: prefixKeys.length,
       prefixesDeleted,
       slotsCleared,
+      prefixLengthsWritten,
+      prefixLengths: decodePrefixLengthTable(this.lengthTable),
     };
+  }
+
+  /**
+   * Makes `lengths` (struct srv6_prefix_lengths) the list the program tries, if it is not
+   * already: into the inactive copy, an RCU grace period, then the one-byte flip (the protocol
+   * in bpf/include/srv6_maps.h). The caller waits for readers again before the next call, so
+   * the copy this one left inactive is not rewritten while a packet may read it. Returns
+   * whether it wrote.
+   */
+  private writePrefixLengths(lengths: Uint8Array): boolean {
+    const active = activePrefixLengthCopy(this.lengthTable);
+    const start = STRUCT_LAYOUT.srv6_prefix_length_table.members.copies + active * lengths.length;
+    if (hex(this.lengthTable.subarray(start, start + lengths.length)) === hex(lengths)) {
+      return false;
+    }
+    const staged = stagePrefixLengths(this.lengthTable, lengths);
+    this.prefixLengthsMap.update(PREFIX_LENGTHS_KEY, staged);
+    this.maps.waitForReaders?.();
+    const flipped = flipPrefixLengths(staged);
+    this.prefixLengthsMap.update(PREFIX_LENGTHS_KEY, flipped);
+    this.lengthTable = flipped;
+    return true;
   }
 
   /** Packet/byte counters of every programmed policy, summed over CPUs. */

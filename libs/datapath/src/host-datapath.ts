@@ -9,7 +9,7 @@ import { BpfMap } from './bpf-map.js';
 import { loadBpfObject, LoadedBpfObject } from './bpf-object.js';
 import { ensureBpffsMounted, removePinDirectory } from './bpffs.js';
 import { attachTcEgress, destroyClsact, detachTcEgress, queryTcEgress } from './tc-hook.js';
-import { interfaceIndex } from './libc.js';
+import { interfaceIndex, synchronizeRcu } from './libc.js';
 import { withNetns } from './netns.js';
 import { DatapathMaps, DatapathProgrammer } from './datapath-programmer.js';
 import { PerCpuKernelMap } from './kernel-map.js';
@@ -56,10 +56,12 @@ export class HostDatapath {
     this.pinDirectory = object.pinDirectory;
     this.maps = {
       prefixes: object.map('srv6_prefixes'),
+      prefixLengths: object.map('srv6_prefix_lens'),
       policies: object.map('srv6_policies'),
       counters: perCpu(object.map('srv6_counters')),
       stats: perCpu(object.map('srv6_stats')),
       capacity: object.map('srv6_policies').maxEntries,
+      waitForReaders: synchronizeRcu,
     };
   }
 

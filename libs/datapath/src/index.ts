@@ -17,5 +17,5 @@ export * from './netns.js';
 export * from './test-run.js';
 export * from './bpffs.js';
 export * from './cpus.js';
-export { interfaceIndex } from './libc.js';
+export { interfaceIndex, synchronizeRcu } from './libc.js';
 export { LibbpfError, setLibbpfLogSink } from './libbpf.js';

@@ -9,6 +9,8 @@ export interface KernelMap {
   updateBatch(keys: readonly Uint8Array[], values: readonly Uint8Array[]): number;
   lookup(key: Uint8Array): Uint8Array | undefined;
   delete(key: Uint8Array): boolean;
+  /** Deletes many keys, skipping absent ones; returns how many were deleted. */
+  deleteBatch(keys: readonly Uint8Array[]): number;
   entries(): Array<[Uint8Array, Uint8Array]>;
 }
 
@@ -49,6 +51,10 @@ export class MemoryMap implements KernelMap, PerCpuKernelMap {
   delete(key: Uint8Array): boolean {
     this.writes.push(`-${hex(key)}`);
     return this.store.delete(hex(key));
+  }
+
+  deleteBatch(keys: readonly Uint8Array[]): number {
+    return keys.filter((key) => this.delete(key)).length;
   }
 
   entries(): Array<[Uint8Array, Uint8Array]> {

@@ -1,5 +1,5 @@
 /**
- * The few libc calls Node does not offer: setns, if_nametoindex, mount. Through koffi, like
+ * The few libc calls Node does not offer: setns, if_nametoindex, mount, membarrier. Through koffi, like
  * libbpf.ts; errors name the call, the errno and the next step.
  */
 import koffi from 'koffi';
@@ -21,6 +21,37 @@ const mountCall: (
   flags: number,
   data: null,
 ) => number = library.func('mount', 'int', ['str', 'str', 'str', 'unsigned long', 'void *']);
+
+const syscallCall: (number: number, ...typedArguments: unknown[]) => number = library.func(
+  'syscall',
+  'long',
+  ['long', '...'],
+);
+
+/** __NR_membarrier per architecture (asm/unistd_64.h, asm-generic/unistd.h). */
+const MEMBARRIER_SYSCALL: Partial<Record<string, number>> = { x64: 324, arm64: 283 };
+/** MEMBARRIER_CMD_GLOBAL (linux/membarrier.h): the kernel runs synchronize_rcu(). */
+const MEMBARRIER_CMD_GLOBAL = 1;
+/** When membarrier is unavailable: far longer than any BPF program run. */
+const FALLBACK_WAIT_MS = 100;
+
+/**
+ * Returns after an RCU grace period: every BPF program run (tc programs run inside an RCU
+ * read-side section) that started before the call has finished, so none still reads a map
+ * element user space replaced or deleted before the call. membarrier(MEMBARRIER_CMD_GLOBAL) is
+ * synchronize_rcu() (kernel/sched/membarrier.c); ~15 ms on a 2-CPU VM. Where it is refused
+ * (nohz_full CPUs) or unknown, it sleeps instead.
+ */
+export function synchronizeRcu(): void {
+  const number = MEMBARRIER_SYSCALL[process.arch];
+  if (
+    number !== undefined &&
+    syscallCall(number, 'int', MEMBARRIER_CMD_GLOBAL, 'unsigned int', 0, 'int', 0) === 0
+  ) {
+    return;
+  }
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, FALLBACK_WAIT_MS);
+}
 
 /** CLONE_NEWNET (sched.h): the namespace type setns checks the fd against. */
 export const CLONE_NEWNET = 0x40000000;

@@ -1,8 +1,9 @@
 /**
  * What the kernel program decides for a packet, computed in TypeScript from compiled rule sets:
- * the executable specification of srv6_egress's lookup (LPM, then the port intervals of the
- * packet's protocol class, then the class's all-ports slot). Tests compare it with the SPEC's
- * precedence and with the real program.
+ * the executable specification of srv6_egress's lookup (the longest matching prefix — the
+ * kernel finds it by exact match per prefix length, this by scanning every prefix — then the
+ * port intervals of the packet's protocol class, then the class's all-ports slot). Tests
+ * compare it with the SPEC's precedence and with the real program.
  */
 import { NO_POLICY } from './datapath-limits.js';
 import { CompiledPrefix } from './rule-set-compiler.js';

@@ -3,8 +3,13 @@
  * bpf/include/srv6_maps.h (little-endian host, as the kernel stores them). STRUCT_LAYOUT lists
  * every member offset; test/map-layout.spec.ts compares it with the BTF of the compiled object.
  */
-import { IPV6_ADDRESS_LENGTH, Ipv6Prefix } from './ipv6-address.js';
-import { MAX_PORT_INTERVALS, MAX_SEGMENTS, NO_POLICY } from './datapath-limits.js';
+import { IPV6_ADDRESS_LENGTH, Ipv6Prefix, maskAddress } from './ipv6-address.js';
+import {
+  MAX_PORT_INTERVALS,
+  MAX_PREFIX_LENGTHS,
+  MAX_SEGMENTS,
+  NO_POLICY,
+} from './datapath-limits.js';
 
 export const PROTOCOL_CLASS = { other: 0, tcp: 1, udp: 2 } as const;
 export type ProtocolClass = keyof typeof PROTOCOL_CLASS;
@@ -13,6 +18,11 @@ export const ENCAP_MODE = { srh: 0, reduced: 1 } as const;
 
 export const STRUCT_LAYOUT = {
   srv6_destination_key: { size: 20, members: { prefixlen: 0, address: 4 } },
+  srv6_prefix_lengths: { size: 1 + MAX_PREFIX_LENGTHS, members: { count: 0, lengths: 1 } },
+  srv6_prefix_length_table: {
+    size: 1 + 2 * (1 + MAX_PREFIX_LENGTHS),
+    members: { active: 0, copies: 1 },
+  },
   srv6_port_interval: { size: 8, members: { first_port: 0, last_port: 2, policy_slot: 4 } },
   srv6_rule_set: {
     size: 16 + 2 * MAX_PORT_INTERVALS * 8,
@@ -79,11 +89,85 @@ function expectSize(bytes: Uint8Array, struct: keyof typeof STRUCT_LAYOUT): void
   }
 }
 
+/**
+ * srv6_prefixes is an exact-match hash: the key carries the address masked to its length (the
+ * program masks the destination the same way), so host bits are cleared here too.
+ */
 export function encodeDestinationKey(prefix: Ipv6Prefix): Uint8Array {
   const bytes = new Uint8Array(STRUCT_LAYOUT.srv6_destination_key.size);
   view(bytes).setUint32(0, prefix.length, true);
-  bytes.set(prefix.address, 4);
+  bytes.set(maskAddress(prefix.address, prefix.length), 4);
   return bytes;
+}
+
+/** The one key of srv6_prefix_lens. */
+export const PREFIX_LENGTHS_KEY: Uint8Array = new Uint8Array(4);
+
+/**
+ * struct srv6_prefix_lengths: the distinct lengths, longest first (the order the program tries
+ * them in). Throws past MAX_PREFIX_LENGTHS distinct lengths or for a length outside 0..128.
+ */
+export function encodePrefixLengths(lengths: Iterable<number>): Uint8Array {
+  const distinct = [...new Set(lengths)].sort((a, b) => b - a);
+  for (const length of distinct) {
+    if (!Number.isInteger(length) || length < 0 || length > 128) {
+      throw new Error(`prefix length ${length}: must be 0..128`);
+    }
+  }
+  if (distinct.length > MAX_PREFIX_LENGTHS) {
+    throw new Error(
+      `${distinct.length} distinct prefix lengths, the datapath looks up at most ${MAX_PREFIX_LENGTHS}`,
+    );
+  }
+  const bytes = new Uint8Array(STRUCT_LAYOUT.srv6_prefix_lengths.size);
+  bytes[0] = distinct.length;
+  bytes.set(distinct, 1);
+  return bytes;
+}
+
+export function decodePrefixLengths(bytes: Uint8Array): number[] {
+  expectSize(bytes, 'srv6_prefix_lengths');
+  return [...bytes.subarray(1, 1 + Math.min(bytes[0]!, MAX_PREFIX_LENGTHS))];
+}
+
+/*
+ * srv6_prefix_lens holds struct srv6_prefix_length_table: two copies of the list and the index
+ * of the active one. The program reads `active`, then that copy. A change is two writes (see
+ * bpf/include/srv6_maps.h): stagePrefixLengths (new list into the inactive copy, every byte a
+ * reader can see unchanged), then flipPrefixLengths (one byte).
+ */
+const LENGTHS_SIZE = STRUCT_LAYOUT.srv6_prefix_lengths.size;
+
+function prefixLengthCopy(table: Uint8Array, index: number): Uint8Array {
+  expectSize(table, 'srv6_prefix_length_table');
+  const start = STRUCT_LAYOUT.srv6_prefix_length_table.members.copies + index * LENGTHS_SIZE;
+  return table.subarray(start, start + LENGTHS_SIZE);
+}
+
+/** Index (0 or 1) of the copy the program uses, as the program reads it (active & 1). */
+export function activePrefixLengthCopy(table: Uint8Array): 0 | 1 {
+  expectSize(table, 'srv6_prefix_length_table');
+  return (table[0]! & 1) as 0 | 1;
+}
+
+/** The lengths the program tries, from a whole srv6_prefix_lens value. */
+export function decodePrefixLengthTable(table: Uint8Array): number[] {
+  return decodePrefixLengths(prefixLengthCopy(table, activePrefixLengthCopy(table)));
+}
+
+/** A copy of `table` with `lengths` (encodePrefixLengths) in its inactive copy. */
+export function stagePrefixLengths(table: Uint8Array, lengths: Uint8Array): Uint8Array {
+  expectSize(lengths, 'srv6_prefix_lengths');
+  const staged = new Uint8Array(table);
+  prefixLengthCopy(staged, 1 - activePrefixLengthCopy(table)).set(lengths);
+  return staged;
+}
+
+/** A copy of `table` with the other copy active. */
+export function flipPrefixLengths(table: Uint8Array): Uint8Array {
+  const flipped = new Uint8Array(table);
+  flipped[0] = 1 - activePrefixLengthCopy(table);
+  return flipped;
 }
 
 export function decodeDestinationKey(bytes: Uint8Array): Ipv6Prefix {

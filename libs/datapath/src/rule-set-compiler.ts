@@ -1,7 +1,7 @@
 /**
  * Compiles one host's policies into the contents of the srv6_prefixes map: per destination
- * prefix, a rule set that already encodes the SPEC's precedence, so the kernel does one LPM
- * lookup and one binary search.
+ * prefix, a rule set that already encodes the SPEC's precedence, so the kernel finds the
+ * longest matching prefix and does one binary search.
  *
  * Precedence between rules that match a packet: longest destination prefix, then a specific port
  * beats a range beats all ports, then tcp/udp beats any, then the earlier policy in input order.

@@ -172,6 +172,27 @@ describe('BpfMap (real kernel)', () => {
     });
   });
 
+  describe('deleteBatch with absent keys', () => {
+    it('skips them in one pass: 200 present among 20,000 keys, across batch chunks', () => {
+      const flows = object.map('flows');
+      const keys = Array.from({ length: 20_000 }, (_, i) => u32(i));
+      const present = Array.from({ length: 200 }, (_, i) => i * 97 + 5); // up to 19,308
+      flows.updateBatch(
+        present.map((i) => keys[i]!),
+        present.map((i) => u32(i)),
+      );
+      flows.update(u32(1_000_000), u32(1)); // not in the batch: stays
+      const started = performance.now();
+      expect(flows.deleteBatch(keys)).toBe(200);
+      const elapsedMs = performance.now() - started;
+      expect(flows.keys().map((key) => Buffer.from(key).readUInt32LE(0))).toEqual([1_000_000]);
+      expect(flows.batchMode.delete).toBe('kernel');
+      // One syscall per absent key (the kernel stops at each), nothing re-packed: milliseconds.
+      // Re-packing the rest of the chunk after each absent key took ~3 s for this.
+      expect(elapsedMs).toBeLessThan(1000);
+    });
+  });
+
   describe('program array (no kernel batch operations)', () => {
     it('falls back to one update per entry and says so', () => {
       const jumpTable = object.map('jump_table');

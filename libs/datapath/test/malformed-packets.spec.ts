@@ -6,7 +6,13 @@
  * must refuse to use (empty or invalid policy slots, an out-of-range interval count).
  */
 import { execFileSync } from 'node:child_process';
-import { encodeDestinationKey, encodeRuleSet, encodeSlot } from '../src/map-codec.js';
+import {
+  decodePrefixLengthTable,
+  encodeDestinationKey,
+  encodeRuleSet,
+  encodeSlot,
+  PREFIX_LENGTHS_KEY,
+} from '../src/map-codec.js';
 import { parseIpv6Prefix } from '../src/ipv6-address.js';
 import { NO_POLICY } from '../src/datapath-limits.js';
 import { interfaceIndex } from '../src/libc.js';
@@ -330,6 +336,9 @@ describe('packets the program leaves unchanged, and how it counts them', () => {
       policies.update(encodeSlot(EMPTY_SLOT), value(0, 0));
       policies.update(encodeSlot(TOO_MANY_SEGMENTS_SLOT), value(17, 0));
       policies.update(encodeSlot(UNKNOWN_MODE_SLOT), value(2, 2));
+      // The hand-written prefix is only looked up if its length is one the program tries.
+      const lengths = program.object.map('srv6_prefix_lens').lookup(PREFIX_LENGTHS_KEY);
+      expect(decodePrefixLengthTable(lengths!)).toContain(parseIpv6Prefix(BAD_PREFIX).length);
     });
     afterAll(() => {
       program?.object

@@ -6,11 +6,17 @@ import {
   encodeDestinationKey,
   encodePolicy,
   encodeRuleSet,
+  encodePrefixLengths,
+  decodePrefixLengths,
+  decodePrefixLengthTable,
+  stagePrefixLengths,
+  flipPrefixLengths,
+  activePrefixLengthCopy,
   sumCounters,
   sumStats,
   RuleSet,
 } from '../src/map-codec.js';
-import { NO_POLICY } from '../src/datapath-limits.js';
+import { MAX_PREFIX_LENGTHS, NO_POLICY } from '../src/datapath-limits.js';
 import { parseIpv6Address, parseIpv6Prefix } from '../src/ipv6-address.js';
 
 const sid = (n: number): Uint8Array => parseIpv6Address(`fc00:0:${n.toString(16)}::1`);
@@ -69,6 +75,40 @@ describe('map codec', () => {
     expect(() =>
       encodeRuleSet({ allPortsSlot: { other: 0, tcp: 0, udp: 0 }, intervals: { tcp, udp: [] } }),
     ).toThrow('17 port intervals, the datapath holds 16');
+  });
+
+  it('prefix lengths: count, then the distinct lengths longest first', () => {
+    const bytes = encodePrefixLengths([0, 128, 64, 64]);
+    expect(bytes.length).toBe(STRUCT_LAYOUT.srv6_prefix_lengths.size);
+    expect([...bytes.subarray(0, 5)]).toEqual([3, 128, 64, 0, 0]);
+    expect(decodePrefixLengths(bytes)).toEqual([128, 64, 0]);
+    expect(decodePrefixLengths(encodePrefixLengths([]))).toEqual([]);
+  });
+
+  it('prefix length table: the active copy is what counts; staging and flipping', () => {
+    const table = new Uint8Array(STRUCT_LAYOUT.srv6_prefix_length_table.size);
+    expect(STRUCT_LAYOUT.srv6_prefix_length_table.size).toBe(67);
+    expect(decodePrefixLengthTable(table)).toEqual([]);
+    const staged = stagePrefixLengths(table, encodePrefixLengths([48]));
+    expect(decodePrefixLengthTable(staged)).toEqual([]); // still copy 0
+    expect(table.every((byte) => byte === 0)).toBe(true); // inputs are not modified
+    const flipped = flipPrefixLengths(staged);
+    expect(activePrefixLengthCopy(flipped)).toBe(1);
+    expect(decodePrefixLengthTable(flipped)).toEqual([48]);
+    flipped[0] = 3; // the program reads active & 1
+    expect(decodePrefixLengthTable(flipped)).toEqual([48]);
+    expect(() => stagePrefixLengths(table, new Uint8Array(3))).toThrow(
+      'srv6_prefix_lengths: expected 33 bytes, got 3',
+    );
+  });
+
+  it('prefix lengths past the limit or outside 0..128 are refused', () => {
+    const lengths = Array.from({ length: MAX_PREFIX_LENGTHS + 1 }, (_, i) => 96 + i);
+    expect(() => encodePrefixLengths(lengths)).toThrow(
+      '33 distinct prefix lengths, the datapath looks up at most 32',
+    );
+    expect(encodePrefixLengths(lengths.slice(1))[0]).toBe(32);
+    expect(() => encodePrefixLengths([129])).toThrow('prefix length 129: must be 0..128');
   });
 
   it('sums per-CPU counters and stats', () => {

@@ -11,15 +11,21 @@ import {
   DEFAULT_CAPACITY,
   FRAGMENT_CACHE_SIZE,
   MAX_PORT_INTERVALS,
+  MAX_PREFIX_LENGTHS,
   MAX_SEGMENTS,
   NO_POLICY,
 } from '../src/datapath-limits.js';
 import { IPV6_ADDRESS_LENGTH, parseIpv6Address, parseIpv6Prefix } from '../src/ipv6-address.js';
 import {
+  decodePrefixLengths,
+  decodePrefixLengthTable,
   encodeDestinationKey,
   encodePolicy,
+  encodePrefixLengths,
   encodeRuleSet,
   ENCAP_MODE,
+  flipPrefixLengths,
+  stagePrefixLengths,
   PORT_CLASSES,
   PROTOCOL_CLASS,
   STRUCT_LAYOUT,
@@ -115,6 +121,16 @@ function parseEnum(source: string, name: string): Record<string, number> {
   return values;
 }
 
+/** enum bpf_map_type values (linux/bpf.h) the object uses. */
+const MAP_TYPES: Record<number, string> = {
+  1: 'hash',
+  2: 'array',
+  6: 'percpu_array',
+  9: 'lru_hash',
+  11: 'lpm_trie',
+};
+const BPF_F_NO_PREALLOC = 1;
+
 const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 describe('map layout: BTF of the compiled object vs the TypeScript mirror', () => {
@@ -182,6 +198,14 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
     const dimensions = (struct: string, member: string) =>
       btf.dimensions(btf.struct(struct).members!.find((m) => m.name === member)!.type_id);
     expect(dimensions('srv6_destination_key', 'address')).toEqual([IPV6_ADDRESS_LENGTH]);
+    expect(dimensions('srv6_prefix_lengths', 'lengths')).toEqual([MAX_PREFIX_LENGTHS]);
+    expect(dimensions('srv6_prefix_lengths', 'count')).toEqual([]);
+    expect(dimensions('srv6_prefix_length_table', 'copies')).toEqual([2]);
+    expect(
+      btf.element(
+        btf.struct('srv6_prefix_length_table').members!.find((m) => m.name === 'copies')!.type_id,
+      ).name,
+    ).toBe('srv6_prefix_lengths');
     expect(dimensions('srv6_rule_set', 'all_ports_slot')).toEqual([
       Object.keys(PROTOCOL_CLASS).length,
     ]);
@@ -217,26 +241,60 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
         return [
           variable.name,
           {
+            type: MAP_TYPES[pointee('type').nr_elems!] ?? pointee('type').nr_elems,
             key: keyOrValue('key'),
             value: keyOrValue('value'),
             maxEntries: pointee('max_entries').nr_elems,
+            flags: field('map_flags') ? pointee('map_flags').nr_elems : 0,
           },
         ];
       }),
     );
     expect(described).toEqual({
+      // Exact match (the program tries each length in use); NO_PREALLOC: an update links a new
+      // element instead of rewriting the value in place.
       srv6_prefixes: {
+        type: 'hash',
         key: 'srv6_destination_key',
         value: 'srv6_rule_set',
         maxEntries: DEFAULT_CAPACITY,
+        flags: BPF_F_NO_PREALLOC,
       },
-      srv6_policies: { key: '4 bytes', value: 'srv6_policy', maxEntries: DEFAULT_CAPACITY },
-      srv6_counters: { key: '4 bytes', value: 'srv6_counters', maxEntries: DEFAULT_CAPACITY },
-      srv6_stats: { key: '4 bytes', value: 'srv6_datapath_stats', maxEntries: 1 },
+      // An array (inlined lookup); changed by staging the inactive copy, then a one-byte flip.
+      srv6_prefix_lens: {
+        type: 'array',
+        key: '4 bytes',
+        value: 'srv6_prefix_length_table',
+        maxEntries: 1,
+        flags: 0,
+      },
+      srv6_policies: {
+        type: 'array',
+        key: '4 bytes',
+        value: 'srv6_policy',
+        maxEntries: DEFAULT_CAPACITY,
+        flags: 0,
+      },
+      srv6_counters: {
+        type: 'percpu_array',
+        key: '4 bytes',
+        value: 'srv6_counters',
+        maxEntries: DEFAULT_CAPACITY,
+        flags: 0,
+      },
+      srv6_stats: {
+        type: 'percpu_array',
+        key: '4 bytes',
+        value: 'srv6_datapath_stats',
+        maxEntries: 1,
+        flags: 0,
+      },
       srv6_fragments: {
+        type: 'lru_hash',
         key: 'srv6_fragment_key',
         value: '4 bytes',
         maxEntries: FRAGMENT_CACHE_SIZE,
+        flags: 0,
       },
     });
   });
@@ -245,6 +303,7 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
     expect({
       SRV6_MAX_SEGMENTS: defines.get('SRV6_MAX_SEGMENTS'),
       SRV6_MAX_PORT_INTERVALS: defines.get('SRV6_MAX_PORT_INTERVALS'),
+      SRV6_MAX_PREFIX_LENGTHS: defines.get('SRV6_MAX_PREFIX_LENGTHS'),
       SRV6_DEFAULT_CAPACITY: defines.get('SRV6_DEFAULT_CAPACITY'),
       SRV6_FRAGMENT_CACHE_SIZE: defines.get('SRV6_FRAGMENT_CACHE_SIZE'),
       SRV6_NO_POLICY: defines.get('SRV6_NO_POLICY'),
@@ -253,6 +312,7 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
     }).toEqual({
       SRV6_MAX_SEGMENTS: MAX_SEGMENTS,
       SRV6_MAX_PORT_INTERVALS: MAX_PORT_INTERVALS,
+      SRV6_MAX_PREFIX_LENGTHS: MAX_PREFIX_LENGTHS,
       SRV6_DEFAULT_CAPACITY: DEFAULT_CAPACITY,
       SRV6_FRAGMENT_CACHE_SIZE: FRAGMENT_CACHE_SIZE,
       SRV6_NO_POLICY: NO_POLICY,
@@ -287,6 +347,45 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
       expect(view(bytes).getUint32(offsetOf('srv6_destination_key', 'prefixlen'), true)).toBe(64);
       const address = offsetOf('srv6_destination_key', 'address');
       expect(bytes.subarray(address, address + 16)).toEqual(parseIpv6Address('2001:db8:b::'));
+    });
+
+    it('srv6_destination_key clears the host bits (exact-match key)', () => {
+      const bytes = encodeDestinationKey({
+        address: parseIpv6Address('2001:db8:b::1'),
+        length: 64,
+      });
+      const address = offsetOf('srv6_destination_key', 'address');
+      expect(bytes.subarray(address, address + 16)).toEqual(parseIpv6Address('2001:db8:b::'));
+    });
+
+    it('srv6_prefix_lengths (distinct, longest first)', () => {
+      const bytes = encodePrefixLengths([64, 0, 128, 48, 64]);
+      expect(bytes).toHaveLength(btf.struct('srv6_prefix_lengths').size!);
+      expect(bytes[offsetOf('srv6_prefix_lengths', 'count')]).toBe(4);
+      const lengths = offsetOf('srv6_prefix_lengths', 'lengths');
+      expect([...bytes.subarray(lengths, lengths + 4)]).toEqual([128, 64, 48, 0]);
+      expect(bytes.subarray(lengths + 4).every((byte) => byte === 0)).toBe(true);
+      expect(decodePrefixLengths(bytes)).toEqual([128, 64, 48, 0]);
+    });
+
+    it('srv6_prefix_length_table: staging fills the inactive copy, the flip one byte', () => {
+      const size = btf.struct('srv6_prefix_length_table').size!;
+      const copySize = btf.struct('srv6_prefix_lengths').size!;
+      const copy = (table: Uint8Array, index: number) => {
+        const start = offsetOf('srv6_prefix_length_table', 'copies') + index * copySize;
+        return table.subarray(start, start + copySize);
+      };
+      const empty = new Uint8Array(size);
+      const staged = stagePrefixLengths(empty, encodePrefixLengths([64]));
+      expect(staged[offsetOf('srv6_prefix_length_table', 'active')]).toBe(0);
+      expect(copy(staged, 0)).toEqual(copy(empty, 0));
+      expect(decodePrefixLengths(copy(staged, 1))).toEqual([64]);
+      const flipped = flipPrefixLengths(staged);
+      expect(flipped[offsetOf('srv6_prefix_length_table', 'active')]).toBe(1);
+      expect(decodePrefixLengthTable(flipped)).toEqual([64]);
+      const next = stagePrefixLengths(flipped, encodePrefixLengths([128, 64]));
+      expect(copy(next, 1)).toEqual(copy(flipped, 1));
+      expect(decodePrefixLengths(copy(next, 0))).toEqual([128, 64]);
     });
 
     it('srv6_rule_set and srv6_port_interval', () => {

@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { loadBpfObject, type LoadedBpfObject } from '../../src/bpf-object.js';
 import { DatapathProgrammer, type ApplyReport } from '../../src/datapath-programmer.js';
 import { DEFAULT_OBJECT_PATH } from '../../src/host-datapath.js';
+import { synchronizeRcu } from '../../src/libc.js';
 import {
   encodeSlot,
   sumCounters,
@@ -100,10 +101,12 @@ export function loadSrv6Program(): Srv6Program {
     const programFd = loaded.programFd(PROGRAM_NAME);
     const maps = {
       prefixes: loaded.map('srv6_prefixes'),
+      prefixLengths: loaded.map('srv6_prefix_lens'),
       policies: loaded.map('srv6_policies'),
       counters: loaded.map('srv6_counters'),
       stats: loaded.map('srv6_stats'),
       capacity: loaded.map('srv6_policies').maxEntries,
+      waitForReaders: synchronizeRcu,
     };
     const programmer = new DatapathProgrammer(maps);
     const stats = () => sumStats(maps.stats.lookupPerCpu(encodeSlot(0)));

@@ -1,0 +1,154 @@
+/** Command line of bench-control: options, defaults and --help. */
+
+export const SECTIONS = ['compute', 'recompute', 'apply'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface ControlBenchOptions {
+  readonly json: boolean;
+  readonly sections: ReadonlySet<Section>;
+  readonly seed: number;
+  /** Generated topology size. */
+  readonly nodes: number;
+  readonly links: number;
+  /** (host, destination) pairs per objective kind in the compute section. */
+  readonly pairs: number;
+  /** Intents of the recompute section. */
+  readonly intents: number;
+  /** Intents applied per apply variant. */
+  readonly applyIntents: number;
+  /** path-svc instance counts of the sequential and the pipelined apply variants. */
+  readonly sequential: readonly number[];
+  readonly pipelined: readonly number[];
+  /** host-agent CAPACITY (policies its maps hold). */
+  readonly capacity: number;
+  /** Write the generated topology (JSON) here and exit, measuring nothing. */
+  readonly writeTopology?: string;
+}
+
+export const USAGE = `usage: npm run bench:control [-- options]
+       node bench/dist/control/bench-control.js [options]   (as root, after npm run build)
+
+Measures the control plane in one run:
+  compute     computePaths per objective on a generated topology (default 1,000 nodes, 4,000
+              links): computations/s, time per call p50/p99; baseline: plain Dijkstra on igpMetric
+  recompute   intents computed, then the most used and a median-used link fail: full recompute of
+              every intent vs affectedIntents + recompute of those; results must be identical
+  apply       real nats-server, intent-svc, path-svc and host-agent (real BPF on a veth in a
+              network namespace): apply-reply and apply → programmed latency p50/p99, one intent
+              in flight at a time; then all applies pipelined: time until all are programmed
+Progress goes to stderr, the result table (or JSON) to stdout. Everything created (processes,
+namespaces, pinned maps, temporary directories) is removed at the end, also on error or Ctrl-C.
+
+options:
+  --json                 JSON on stdout instead of the table (use npm run -s to keep npm's
+                         banner off stdout)
+  --only LIST            comma-separated subset of: ${SECTIONS.join(', ')} (default all)
+  --seed N               seed of the topology and workload generators (default 1)
+  --nodes N              nodes of the generated topology (default 1000)
+  --links N              links of the generated topology (default 4000)
+  --pairs N              (host, destination) pairs per objective in compute (default 30)
+  --intents N            intents in recompute (default 300: ~100 ms per computePaths call makes
+                         each pass over 10,000 intents take ~17 min, see docs/benchmarks.md)
+  --apply-intents N      intents applied per apply variant (default 1000)
+  --sequential LIST      path-svc instance counts of the sequential apply variants (default 1;
+                         "none" skips them)
+  --pipelined LIST       path-svc instance counts of the pipelined apply variants (default 1,2;
+                         "none" skips them)
+  --capacity N           host-agent CAPACITY (default 4096)
+  --write-topology FILE  write the generated topology (compact JSON, as validated) to FILE and exit;
+                         for srv6 path compute --topology FILE
+  -h, --help             this text
+`;
+
+const DEFAULTS = {
+  seed: 1,
+  nodes: 1000,
+  links: 4000,
+  pairs: 30,
+  intents: 300,
+  applyIntents: 1000,
+  capacity: 4096,
+};
+
+export class UsageError extends Error {}
+
+function positiveInteger(name: string, text: string | undefined, max: number): number {
+  const value = Number(text);
+  if (text === undefined || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`${name} needs an integer 1..${max}, got ${text ?? 'nothing'}`);
+  }
+  return value;
+}
+
+/** "1,2" → [1, 2]; "none" → []. */
+function instanceCounts(name: string, text: string | undefined): number[] {
+  if (text === 'none') return [];
+  return (text ?? '').split(',').map((part) => positiveInteger(name, part, 8));
+}
+
+/** Parses argv (without node and script); undefined means --help was asked for. */
+export function parseOptions(argv: readonly string[]): ControlBenchOptions | undefined {
+  let json = false;
+  let sections = new Set<Section>(SECTIONS);
+  let sequential: number[] = [1];
+  let pipelined: number[] = [1, 2];
+  let writeTopology: string | undefined;
+  const numbers = { ...DEFAULTS };
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i]!;
+    const next = (): string | undefined => argv[++i];
+    switch (argument) {
+      case '-h':
+      case '--help':
+        return undefined;
+      case '--json':
+        json = true;
+        break;
+      case '--seed':
+        numbers.seed = positiveInteger(argument, next(), 0x7fffffff);
+        break;
+      case '--nodes':
+        numbers.nodes = positiveInteger(argument, next(), 10_000);
+        break;
+      case '--links':
+        numbers.links = positiveInteger(argument, next(), 100_000);
+        break;
+      case '--pairs':
+        numbers.pairs = positiveInteger(argument, next(), 100_000);
+        break;
+      case '--intents':
+        numbers.intents = positiveInteger(argument, next(), 100_000);
+        break;
+      case '--apply-intents':
+        // Destinations are /128s and ports 10000 + i: at most 55,535 per variant.
+        numbers.applyIntents = positiveInteger(argument, next(), 50_000);
+        break;
+      case '--capacity':
+        numbers.capacity = positiveInteger(argument, next(), 1 << 22);
+        break;
+      case '--write-topology':
+        writeTopology = next();
+        if (!writeTopology) throw new UsageError('--write-topology needs a file name');
+        break;
+      case '--sequential':
+        sequential = instanceCounts(argument, next());
+        break;
+      case '--pipelined':
+        pipelined = instanceCounts(argument, next());
+        break;
+      case '--only': {
+        const names = (next() ?? '').split(',').filter(Boolean);
+        const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+        if (names.length === 0 || unknown.length > 0) {
+          throw new UsageError(`--only takes a list of ${SECTIONS.join(', ')}`);
+        }
+        sections = new Set(names as Section[]);
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument '${argument}'`);
+    }
+  }
+  if (numbers.nodes < 100) throw new UsageError('--nodes needs at least 100');
+  return { json, sections, sequential, pipelined, writeTopology, ...numbers };
+}
