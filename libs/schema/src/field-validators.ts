@@ -1,5 +1,12 @@
 /** Custom class-validator decorators: IPv6 addresses/prefixes (strict parser) and port specs. */
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import {
+  IsDefined,
+  IsObject,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { Type } from 'class-transformer';
 import { parseIpv6Address, parseIpv6Prefix } from '@srv6/datapath/pure';
 import {
   FLEX_ALGO_MAX,
@@ -141,3 +148,14 @@ export const IsIpv6Address = (options?: ValidationOptions): PropertyDecorator =>
 
 export const IsIpv6Prefix = (options?: ValidationOptions): PropertyDecorator =>
   Satisfies('isIpv6Prefix', ipv6PrefixProblem, options);
+
+/** A required nested object validated as `type`: present, an object, then its own rules. */
+export function RequiredObject(name: string, type: () => new () => object): PropertyDecorator {
+  const decorators = [
+    IsDefined({ message: `${name} is required` }),
+    IsObject({ message: `${name} must be an object` }),
+    ValidateNested(),
+    Type(type),
+  ];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}

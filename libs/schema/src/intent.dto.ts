@@ -5,7 +5,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   Equals,
-  IsDefined,
   IsArray,
   IsIn,
   IsNumber,
@@ -23,6 +22,7 @@ import {
   nameProblem,
   portEntryProblem,
   Satisfies,
+  RequiredObject,
 } from './field-validators.js';
 import {
   API_VERSION,
@@ -191,10 +191,7 @@ export class IntentSpecDto {
   @EachEntry(nameProblem(HOST_NAME_MAX_LENGTH))
   hosts!: string[];
 
-  @IsDefined({ message: `match is required` })
-  @IsObject({ message: 'match must be an object' })
-  @ValidateNested()
-  @Type(() => MatchDto)
+  @RequiredObject('match', () => MatchDto)
   match!: MatchDto;
 
   /** Exclusive with `objectives`: checked by checkIntentShape. */
@@ -230,15 +227,9 @@ export class IntentDto implements Intent {
   @Equals('Intent')
   kind!: 'Intent';
 
-  @IsDefined({ message: `metadata is required` })
-  @IsObject({ message: 'metadata must be an object' })
-  @ValidateNested()
-  @Type(() => MetadataDto)
+  @RequiredObject('metadata', () => MetadataDto)
   metadata!: MetadataDto;
 
-  @IsDefined({ message: `spec is required` })
-  @IsObject({ message: 'spec must be an object' })
-  @ValidateNested()
-  @Type(() => IntentSpecDto)
+  @RequiredObject('spec', () => IntentSpecDto)
   spec!: IntentSpecDto;
 }

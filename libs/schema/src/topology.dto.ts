@@ -4,7 +4,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   Equals,
-  IsDefined,
   IsArray,
   IsInt,
   IsNumber,
@@ -23,6 +22,7 @@ import {
   IsName,
   ipv6PrefixProblem,
   labelProblem,
+  RequiredObject,
 } from './field-validators.js';
 import {
   API_VERSION,
@@ -255,15 +255,9 @@ export class TopologyDto implements Topology {
   @Equals('Topology')
   kind!: 'Topology';
 
-  @IsDefined({ message: `metadata is required` })
-  @IsObject({ message: 'metadata must be an object' })
-  @ValidateNested()
-  @Type(() => MetadataDto)
+  @RequiredObject('metadata', () => MetadataDto)
   metadata!: MetadataDto;
 
-  @IsDefined({ message: `spec is required` })
-  @IsObject({ message: 'spec must be an object' })
-  @ValidateNested()
-  @Type(() => TopologySpecDto)
+  @RequiredObject('spec', () => TopologySpecDto)
   spec!: TopologySpecDto;
 }
