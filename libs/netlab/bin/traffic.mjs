@@ -6,6 +6,9 @@ import { createSocket } from 'node:dgram';
 
 const usage = `usage: traffic.mjs <command> …
   udp-sink PORT SECONDS               count datagrams received on [::]:PORT for SECONDS
+                                      (or until SIGTERM), then print the count
+  udp-stream ADDRESS PORT PPS SIZE    send datagrams of SIZE bytes at PPS per second until
+                                      SIGTERM, then print how many were sent
   udp-send ADDRESS PORT COUNT SIZE    send COUNT datagrams of SIZE bytes (1 ms apart)
   tcp-sink PORT                       accept one connection, count bytes, reply with the count
   tcp-writes ADDRESS PORT COUNT SIZE  COUNT separate writes of SIZE bytes (TCP_NODELAY), then
@@ -29,10 +32,40 @@ switch (command) {
       bytes += message.length;
     });
     socket.bind(port, '::', () => print({ event: 'listening', port }));
-    setTimeout(() => {
+    const finish = () => {
       print({ datagrams, bytes });
-      socket.close();
-    }, seconds * 1000);
+      process.exit(0);
+    };
+    setTimeout(finish, seconds * 1000);
+    process.on('SIGTERM', finish);
+    break;
+  }
+  case 'udp-stream': {
+    const [address, portText, ppsText, sizeText] = args;
+    const [port, pps, size] = [portText, ppsText, sizeText].map(Number);
+    const socket = createSocket({ type: 'udp6' });
+    const payload = Buffer.alloc(size, 0x5a);
+    const started = process.hrtime.bigint();
+    let queued = 0;
+    let sent = 0;
+    // Catch up to the schedule every millisecond: PPS stays exact even when timers are late.
+    const timer = setInterval(() => {
+      const due = (Number((process.hrtime.bigint() - started) / 1000n) * pps) / 1e6;
+      while (queued < due) {
+        queued++;
+        socket.send(payload, port, address, (error) => {
+          if (!error) sent++;
+        });
+      }
+    }, 1);
+    process.on('SIGTERM', () => {
+      clearInterval(timer);
+      setTimeout(() => {
+        print({ sent });
+        socket.close(() => process.exit(0));
+      }, 20);
+    });
+    print({ event: 'sending', pps });
     break;
   }
   case 'udp-send': {

@@ -1,0 +1,117 @@
+/**
+ * The lab talking to its control plane as a user would: topology and intents applied on the
+ * public NATS subjects, then waiting until every host of an intent reports it programmed with
+ * the segments path-svc computed (or the intent is unsatisfiable).
+ */
+import {
+  connectBus,
+  decodeJson,
+  encodeJson,
+  openStorage,
+  policyKey,
+  SUBJECTS,
+  type ApplyReply,
+  type BusStorage,
+  type PolicyRecord,
+  type StatusRecord,
+} from '@srv6/bus';
+import type { Intent, Topology } from '@srv6/schema';
+
+export interface IntentOutcome {
+  readonly intent: string;
+  readonly host: string;
+  readonly state: 'programmed' | 'unsatisfiable';
+  readonly path: readonly string[];
+  readonly segments: readonly string[];
+  readonly reason?: string;
+  readonly metrics?: PolicyRecord['metrics'];
+}
+
+export type NatsConnection = Awaited<ReturnType<typeof connectBus>>;
+
+function withoutRevision<T extends { metadata: { revision?: number } }>(document: T): T {
+  const metadata = { ...document.metadata };
+  delete metadata.revision;
+  return { ...document, metadata };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class LabControl {
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly storage: BusStorage,
+  ) {}
+
+  static async open(nc: NatsConnection): Promise<LabControl> {
+    return new LabControl(nc, await openStorage(nc));
+  }
+
+  private async apply(subject: string, document: unknown): Promise<number> {
+    const reply = await this.nc.request(subject, encodeJson(document), { timeout: 10_000 });
+    const body = decodeJson<ApplyReply>(reply.data);
+    if (!body.ok) {
+      const problems = body.errors.map((e) => `${e.path || '(document)'}: ${e.message}`);
+      throw new Error(`${subject} refused: ${problems.join('; ')}`);
+    }
+    return body.revision;
+  }
+
+  /** Unconditional: the lab's documents replace whatever is stored. */
+  applyTopology(topology: Topology): Promise<number> {
+    return this.apply(SUBJECTS.topologyApply, withoutRevision(topology));
+  }
+
+  applyIntent(intent: Intent): Promise<number> {
+    return this.apply(SUBJECTS.intentsApply, withoutRevision(intent));
+  }
+
+  /** The outcome on one host once it is final for the current policy, or undefined. */
+  private async outcome(
+    intent: string,
+    host: string,
+    topologyRevision: number,
+  ): Promise<IntentOutcome | undefined> {
+    const policyEntry = await this.storage.policies.get(policyKey(host, intent));
+    if (!policyEntry || policyEntry.operation !== 'PUT') return undefined;
+    const policy = decodeJson<PolicyRecord>(policyEntry.value);
+    if (policy.topologyRevision < topologyRevision) return undefined;
+    const base = { intent, host, path: policy.path, segments: policy.segments };
+    if (policy.status === 'unsatisfiable')
+      return { ...base, state: 'unsatisfiable', reason: policy.reason };
+    const statusEntry = await this.storage.status.get(policyKey(host, intent));
+    if (!statusEntry || statusEntry.operation !== 'PUT') return undefined;
+    const status = decodeJson<StatusRecord>(statusEntry.value);
+    if (status.state === 'error') {
+      throw new Error(`${host} could not program ${intent}: ${status.reason ?? 'no reason given'}`);
+    }
+    const current = JSON.stringify(status.segments) === JSON.stringify(policy.segments);
+    if (status.state !== 'programmed' || !current) return undefined;
+    return { ...base, state: 'programmed', metrics: policy.metrics };
+  }
+
+  /**
+   * Waits until every host of `intent` has a final outcome computed on at least
+   * `topologyRevision`: programmed with the policy's segments, or unsatisfiable.
+   */
+  async waitForIntent(
+    intent: Intent,
+    topologyRevision = 0,
+    timeoutMs = 30_000,
+  ): Promise<IntentOutcome[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const outcomes = await Promise.all(
+        intent.spec.hosts.map((host) => this.outcome(intent.metadata.name, host, topologyRevision)),
+      );
+      if (outcomes.every((item) => item !== undefined)) return outcomes as IntentOutcome[];
+      if (Date.now() > deadline) {
+        const waiting = intent.spec.hosts.filter((_, i) => outcomes[i] === undefined);
+        throw new Error(
+          `intent ${intent.metadata.name} not programmed within ${timeoutMs} ms on ${waiting.join(', ')} (see the host-agent and path-svc logs)`,
+        );
+      }
+      await sleep(50);
+    }
+  }
+}

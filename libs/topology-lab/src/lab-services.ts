@@ -1,0 +1,93 @@
+/**
+ * The control plane of a lab, as real processes: nats-server (JetStream, store in the lab's run
+ * directory), intent-svc (NATS + HTTP), n path-svc instances sharing the work, and one
+ * host-agent per topology host with the tc program on that host's uplink.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@srv6/bus';
+import { PIN_ROOT } from '@srv6/datapath';
+import { saveLabState, type LabState } from './lab-state.js';
+import { startDetached, waitForLog, waitForPort, type LabProcess } from './lab-processes.js';
+import type { TopologyLab } from './topology-lab.js';
+
+export const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface LabServicesOptions {
+  readonly pathSvcInstances?: number;
+  /** How often agents report counters, ms (the lab reads them right after traffic). */
+  readonly reportIntervalMs?: number;
+  readonly progress?: (line: string) => void;
+}
+
+const READY = /"event":"ready"/;
+
+/** Starts every process and records it in `state` (saved after each start). */
+export async function startLabServices(
+  lab: TopologyLab,
+  state: LabState,
+  options: LabServicesOptions = {},
+): Promise<{ natsUrl: string; httpUrl: string }> {
+  const progress = options.progress ?? (() => undefined);
+  const logs = join(state.runDirectory, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const track = (started: LabProcess): LabProcess => {
+    state.processes.push(started);
+    saveLabState(state);
+    return started;
+  };
+
+  const natsPort = await freePort();
+  const store = join(state.runDirectory, 'nats');
+  const nats = track(
+    startDetached(
+      'nats-server',
+      'nats-server',
+      ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', store],
+      {},
+      join(logs, 'nats-server.log'),
+    ),
+  );
+  await waitForPort(nats, natsPort);
+  const natsUrl = `nats://127.0.0.1:${natsPort}`;
+  state.natsUrl = natsUrl;
+  progress(`nats-server (JetStream) on ${natsUrl}`);
+
+  const service = (name: string, app: string, env: Record<string, string>): LabProcess =>
+    track(
+      startDetached(
+        name,
+        process.execPath,
+        [join(REPOSITORY_ROOT, 'services', app, 'dist', 'main.js')],
+        { NATS_URL: natsUrl, ...env },
+        join(logs, `${name}.log`),
+      ),
+    );
+
+  const httpPort = await freePort();
+  const intentSvc = service('intent-svc', 'intent-svc', { HTTP_PORT: String(httpPort) });
+  const instances = options.pathSvcInstances ?? 2;
+  const pathSvcs = Array.from({ length: instances }, (_, i) =>
+    service(`path-svc-${i + 1}`, 'path-svc', { INSTANCE: `${state.prefix}-path-${i + 1}` }),
+  );
+  const agents = lab.plan.hosts.map((host) => {
+    const instance = `${state.prefix}-${host.name}`;
+    state.pinDirectories.push(`${PIN_ROOT}/${instance}`);
+    return service(`host-agent-${host.name}`, 'host-agent', {
+      HOST_NAME: host.name,
+      INTERFACE: host.uplink,
+      NETNS: lab.ns(host.name),
+      DATAPATH_INSTANCE: instance,
+      STATE_DIRECTORY: join(state.runDirectory, 'agents', host.name),
+      REPORT_INTERVAL_MS: String(options.reportIntervalMs ?? 1000),
+    });
+  });
+  for (const started of [intentSvc, ...pathSvcs, ...agents]) await waitForLog(started, READY);
+  state.httpUrl = `http://127.0.0.1:${httpPort}`;
+  saveLabState(state);
+  progress(
+    `intent-svc (HTTP ${state.httpUrl}), ${instances} path-svc, ${agents.length} host-agents: ready`,
+  );
+  return { natsUrl, httpUrl: state.httpUrl };
+}
