@@ -3,13 +3,16 @@ import { destroyLab, listLabStates } from '@srv6/topology-lab';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(`usage: npm run lab:down
+    console.log(`usage: npm run lab:down [-- --prefix PREFIX]
 
 Removes every lab left running by npm run lab -- --keep (or by a lab command that was killed):
-its processes, network namespaces, pinned BPF objects and files. Needs root.`);
+its processes, network namespaces, pinned BPF objects and files. Needs root.
+  --prefix PREFIX   only the lab whose namespaces are named PREFIX-* (printed by --keep)`);
     return;
   }
-  const states = listLabStates();
+  const at = process.argv.indexOf('--prefix');
+  const only = at === -1 ? undefined : process.argv[at + 1];
+  const states = listLabStates().filter((state) => only === undefined || state.prefix === only);
   if (states.length === 0) {
     console.log('no lab to remove');
     return;

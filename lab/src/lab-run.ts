@@ -2,26 +2,22 @@
  * The lab's main job: build from the topology, start the control plane, measure every intent's
  * traffic without and with it, then a link failure under traffic.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectBus } from '@srv6/bus';
 import type { Intent, Topology } from '@srv6/schema';
 import {
   LabControl,
   measureReconvergence,
-  saveLabState,
-  startLabServices,
+  flowFor,
+  unmatchedFlow,
   tcpFlow,
   TopologyLab,
   udpFlow,
   type Flow,
   type FlowResult,
   type IntentOutcome,
-  type LabState,
+  type StartedLab,
   type ReconvergenceResult,
 } from '@srv6/topology-lab';
-import { flowFor, unmatchedFlow } from './flows.js';
 import type { LabOptions } from './options.js';
 import { renderTable, type ResultRow } from './results-table.js';
 
@@ -75,31 +71,6 @@ function follows(outcome: IntentOutcome, result: FlowResult | undefined): string
   return expected === seen ? 'yes' : 'NO';
 }
 
-export interface LabRun {
-  readonly lab: TopologyLab;
-  readonly state: LabState;
-}
-
-/** Builds the lab and its services; the caller owns `state` (destroyLab removes it all). */
-export async function buildLab(
-  topology: Topology,
-  register: (state: LabState) => void,
-): Promise<LabRun> {
-  const lab = await TopologyLab.build(topology, { tag: 's6lab', progress });
-  const state: LabState = {
-    prefix: lab.netns.prefix,
-    topology: topology.metadata.name,
-    createdAt: new Date().toISOString(),
-    runDirectory: mkdtempSync(join(tmpdir(), `srv6-lab-${lab.netns.prefix}-`)),
-    processes: [],
-    pinDirectories: [],
-  };
-  saveLabState(state);
-  register(state);
-  await startLabServices(lab, state, { progress });
-  return { lab, state };
-}
-
 function chooseReconvergence(
   options: LabOptions,
   outcomes: Map<string, IntentOutcome>,
@@ -129,7 +100,7 @@ function chooseReconvergence(
 
 export async function runLab(
   options: LabOptions,
-  run: LabRun,
+  run: StartedLab,
   topology: Topology,
   intents: Intent[],
 ): Promise<void> {

@@ -2,9 +2,8 @@
  * `npm run lab`: the main job. See options.ts for what it does and its flags; docs/lab.md for
  * the design. Everything it creates is removed on exit and on Ctrl-C, unless --keep.
  */
-import { destroyLab, type LabState } from '@srv6/topology-lab';
-import { loadIntents, loadTopology } from './documents.js';
-import { buildLab, progress, runLab } from './lab-run.js';
+import { destroyLab, loadIntents, loadTopology, startLab, type LabState } from '@srv6/topology-lab';
+import { progress, runLab } from './lab-run.js';
 import { HELP, parseOptions } from './options.js';
 import { preflight } from './preflight.js';
 
@@ -42,7 +41,7 @@ async function main(): Promise<void> {
 
   let kept = false;
   try {
-    const run = await buildLab(topology, (owned) => (state = owned));
+    const run = await startLab(topology, (owned) => (state = owned), { tag: 's6lab', progress });
     await runLab(options, run, topology, intents);
     if (options.keep) {
       kept = true;
@@ -64,7 +63,9 @@ function printKept(state: LabState, hosts: string[], ns: (node: string) => strin
   console.log(`  curl ${state.httpUrl}/v1/intents`);
   for (const host of hosts) console.log(`  ip netns exec ${ns(host)} bash      # ${host}`);
   console.log(`  logs: ${state.runDirectory}/logs`);
-  console.log('Remove it with: npm run lab:down');
+  console.log(
+    `Remove it with: npm run lab:down   (or: npm run lab:down -- --prefix ${state.prefix})`,
+  );
 }
 
 main().catch((error: unknown) => {

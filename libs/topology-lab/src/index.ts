@@ -6,3 +6,6 @@ export * from './lab-services.js';
 export * from './lab-control.js';
 export * from './lab-traffic.js';
 export * from './reconvergence.js';
+export * from './capture/capture.js';
+export * from './documents.js';
+export * from './start-lab.js';

@@ -191,3 +191,41 @@ export async function tcpFlow(
     gbps: report.end.sum_received.bits_per_second / 1e9,
   };
 }
+
+/**
+ * Exactly `bytes` of TCP in writes of `writeSize` (the traffic tool's tcp-writes, Nagle off):
+ * received = the byte count the far end acknowledges after the sender closed.
+ */
+export async function tcpTransfer(
+  lab: TopologyLab,
+  flow: Flow,
+  bytes: number,
+  writeSize = 1024 * 1024,
+): Promise<FlowResult> {
+  if (bytes % writeSize !== 0)
+    throw new Error(`${bytes} bytes is not a whole number of ${writeSize}-byte writes`);
+  const sink = lab.netns.spawn(flow.to, 'node', [TRAFFIC_TOOL, 'tcp-sink', String(flow.port)]);
+  collect(sink);
+  await waitForOutput(sink, /"listening"/);
+  const before = lab.packetsSeen();
+  const writer = lab.netns.spawn(flow.from, 'node', [
+    TRAFFIC_TOOL,
+    'tcp-writes',
+    addressOf(lab, flow.to),
+    String(flow.port),
+    String(bytes / writeSize),
+    String(writeSize),
+  ]);
+  const output = collect(writer);
+  await exited(writer);
+  await exited(sink);
+  const after = lab.packetsSeen();
+  if (writer.exitCode !== 0)
+    throw new Error(`tcp-writes ${flow.from} → ${flow.to}:${flow.port} failed: ${output()}`);
+  const result = lastJson<{ sent: number; received: number }>(output());
+  return {
+    seen: seenBetween(before, after, flow.from),
+    sent: result.sent,
+    received: result.received,
+  };
+}

@@ -4,3 +4,6 @@ export * from './plan/igp-routes.js';
 export * from './plan/lab-plan.js';
 export * from './plan/shaping.js';
 export * from './plan/commands.js';
+export * from './capture/pcap.js';
+export * from './capture/srv6-packet.js';
+export * from './plan/flows.js';

@@ -69,6 +69,7 @@ async function firstPacketWatcher(
     '1',
     '-tt',
     '--time-stamp-precision=micro',
+    '--immediate-mode',
     `ip6 src ${source}`,
   ]);
   const text = output(child);

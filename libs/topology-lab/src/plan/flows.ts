@@ -1,7 +1,7 @@
 /** Which real traffic proves an intent: from its first host to a host its match covers. */
 import { parseIpv6Address, parseIpv6Prefix, prefixCovers } from '@srv6/datapath/pure';
 import type { Intent, Topology } from '@srv6/schema';
-import type { Flow } from '@srv6/topology-lab';
+import type { Flow } from '../lab-traffic.js';
 
 /** Port used when an intent matches all ports. */
 export const ALL_PORTS_PROBE = 9000;
