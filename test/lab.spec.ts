@@ -6,7 +6,7 @@
  * wire, a 20 MB transfer at MTU 1500, a link failure under traffic, and nothing left behind.
  */
 import { jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connectBus } from '@srv6/bus';
 import type { Intent } from '@srv6/schema';
@@ -47,6 +47,7 @@ jest.setTimeout(120_000);
 const topology = loadTopology('examples/topology.yaml');
 const intents = loadIntents('examples', topology);
 const byName = new Map(intents.map((intent) => [intent.metadata.name, intent]));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (line: string): void => void process.stdout.write(`[lab test] ${line}\n`);
 
 let started: StartedLab | undefined;
@@ -280,6 +281,25 @@ describe('leaving nothing behind', () => {
     await expect(failing).rejects.toThrow('injected failure');
     expect(prefix).not.toBe('');
     expect(labNamespaces(prefix)).toEqual([]);
+  });
+
+  it('npm run lab removes everything when interrupted (Ctrl-C) while it runs', async () => {
+    const child = spawn('node', ['lab/dist/main.js', '--intents', 'examples/low-latency.yaml'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!/topology \S+ applied/.test(output) && Date.now() < deadline) await sleep(50);
+    const prefix = /namespaces (\S+)-\*/.exec(output)?.[1];
+    expect(prefix).toBeDefined();
+    expect(labNamespaces(prefix!).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exit).toBe(130);
+    expect(output).toContain('SIGINT: tearing down');
+    expect(labNamespaces(prefix!)).toEqual([]);
+    expect(existsSync(stateFile(prefix!))).toBe(false);
   });
 
   it('npm run lab -- --keep leaves a lab that npm run lab:down removes', () => {
