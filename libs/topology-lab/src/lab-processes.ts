@@ -11,6 +11,10 @@ export interface LabProcess {
   readonly name: string;
   readonly pid: number;
   readonly log: string;
+  /** How it was started, so that it can be started again (restartProcess). */
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export function startDetached(
@@ -29,7 +33,7 @@ export function startDetached(
     });
     if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
     child.unref();
-    return { name, pid: child.pid, log };
+    return { name, pid: child.pid, log, command, args: [...args], env };
   } finally {
     closeSync(fd);
   }
@@ -77,10 +81,14 @@ export async function waitForLog(
   process_: LabProcess,
   pattern: RegExp,
   timeoutMs = 30_000,
+  /** Only log text after this many bytes counts (a restarted process appends to its log). */
+  offset = 0,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = existsSync(process_.log) ? readFileSync(process_.log, 'utf8') : '';
+    const text = existsSync(process_.log)
+      ? readFileSync(process_.log).subarray(offset).toString()
+      : '';
     const match = pattern.exec(text);
     if (match) return match[0];
     if (!isRunning(process_.pid))

@@ -3,7 +3,7 @@
  * directory), intent-svc (NATS + HTTP), n path-svc instances sharing the work, and one
  * host-agent per topology host with the tc program on that host's uplink.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@srv6/bus';
@@ -90,4 +90,20 @@ export async function startLabServices(
     `intent-svc (HTTP ${state.httpUrl}), ${instances} path-svc, ${agents.length} host-agents: ready`,
   );
   return { natsUrl, httpUrl: state.httpUrl };
+}
+
+/**
+ * Starts a process of the lab again the way it was first started (same settings, same log,
+ * appended), e.g. after a test killed it; replaces its entry in `state`.
+ */
+export async function restartProcess(state: LabState, name: string): Promise<LabProcess> {
+  const index = state.processes.findIndex((item) => item.name === name);
+  if (index === -1) throw new Error(`the lab has no process ${name}`);
+  const old = state.processes[index]!;
+  const offset = existsSync(old.log) ? statSync(old.log).size : 0;
+  const started = startDetached(name, old.command, old.args, { ...old.env }, old.log);
+  state.processes[index] = started;
+  saveLabState(state);
+  await waitForLog(started, READY, 30_000, offset);
+  return started;
 }

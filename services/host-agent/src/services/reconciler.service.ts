@@ -82,6 +82,17 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     try {
       const report = this.datapath.apply(desired.policies);
       programmed = new Set(report.programmed.keys());
+      // What this reconcile wrote: a restarted agent that adopted the pinned maps writes nothing.
+      process.stdout.write(
+        JSON.stringify({
+          event: 'reconciled',
+          policies: report.programmed.size,
+          policiesWritten: report.policiesWritten,
+          prefixesWritten: report.prefixesWritten,
+          prefixesDeleted: report.prefixesDeleted,
+          slotsCleared: report.slotsCleared,
+        }) + '\n',
+      );
       problems.push(...report.rejected);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
