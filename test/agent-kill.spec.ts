@@ -94,4 +94,14 @@ it('keeps steering with no packet lost while the agent is dead, and the new agen
   });
   // the first agent wrote the policy: the log holds its reconcile too, with writes
   expect(reconciles.some((r) => r['policiesWritten']! > 0)).toBe(true);
+
+  // the lab recorded a metrics URL per service process; the restarted agent serves the same one
+  const services = state!.processes.map((p) => p.name).filter((name) => name !== 'nats-server');
+  expect(Object.keys(state!.metricsUrls ?? {}).sort()).toEqual(services.sort());
+  const metrics = await (await fetch(state!.metricsUrls![agentName]!)).text();
+  const sample = (name: string): number =>
+    Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+  expect(sample('srv6_datapath_policies_programmed')).toBe(1);
+  expect(sample('srv6_datapath_policies_written_total')).toBe(0);
+  expect(sample('srv6_datapath_prefixes_written_total')).toBe(0);
 });

@@ -62,6 +62,8 @@ function printKept(state: LabState, hosts: string[], ns: (node: string) => strin
   console.log(`  npx srv6 describe intent low-latency --server ${state.natsUrl}`);
   console.log(`  curl ${state.httpUrl}/v1/intents`);
   for (const host of hosts) console.log(`  ip netns exec ${ns(host)} bash      # ${host}`);
+  for (const [name, url] of Object.entries(state.metricsUrls ?? {}))
+    console.log(`  curl ${url}      # ${name} metrics (Prometheus)`);
   console.log(`  logs: ${state.runDirectory}/logs`);
   console.log(
     `Remove it with: npm run lab:down   (or: npm run lab:down -- --prefix ${state.prefix})`,

@@ -2,7 +2,11 @@
  * Programs one host's datapath maps to a desired set of policies, writing only what changed.
  *
  * Order of writes (make before break), so packets never meet a half-applied change:
- *   (1) policy slots that are new or changed;
+ *   (1) policy slots that are new, or the new slot of a changed policy: a changed policy is
+ *       never rewritten in place — an array update is a plain copy a packet could read half
+ *       done — but written to a free slot, and its rule set is then pointed there (a hash
+ *       update, which readers see whole); only when no slot is free does it fall back to an
+ *       in-place write;
  *   (2) rule sets that are new or changed (they may reference the slots of 1);
  *   (3) the prefix-length list, when it changed (staged into its inactive copy, an RCU grace
  *       period, then flipped active): after 2, so a length it gains already has its entries,
@@ -13,7 +17,8 @@
  *       the kernel, which may hand a freed hash element to the next insert at once, cannot
  *       reuse one a packet still reads in a later apply; and no packet still reads the length
  *       copy the next change overwrites;
- *   (5) slots nothing references any more are cleared.
+ *   (5) slots nothing references any more are cleared (a moved policy's old slot: its
+ *       counters are carried over first, so a policy's counters never go back).
  * A slot freed by a change is not handed to a new policy in the same change.
  */
 import { DatapathPolicy } from './policy.js';
@@ -78,6 +83,16 @@ export interface ApplyReport {
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+const encodeStoredPolicy = (policy: DatapathPolicy): Uint8Array =>
+  encodePolicy({
+    segments: policy.segments.map(parseIpv6Address),
+    mode: policy.encapsulation,
+    source: parseIpv6Address(policy.source),
+  });
+
+const addCounters = (base: Counters | undefined, more: Counters): Counters =>
+  base ? { packets: base.packets + more.packets, bytes: base.bytes + more.bytes } : more;
 const EMPTY_POLICY = new Uint8Array(STRUCT_LAYOUT.srv6_policy.size);
 
 function referencedSlots(ruleSet: RuleSet): number[] {
@@ -148,6 +163,8 @@ export class DatapathProgrammer {
   /** The srv6_prefix_lens value as found in or written to the kernel (both copies). */
   private lengthTable: Uint8Array;
   private readonly prefixLengthsMap: KernelMap;
+  /** Counts of slots a policy has left (it moved when it changed), by policy id. */
+  private readonly counterBase = new Map<string, Counters>();
 
   /**
    * Adopts what the kernel already holds (a restarted agent): the rule sets, and the policy
@@ -187,11 +204,12 @@ export class DatapathProgrammer {
     });
     const candidates = limitPrefixLengths(valid, rejected);
     const candidateIds = new Set(candidates.map((policy) => policy.id));
+    const changed = this.changedPolicies(candidates);
     const freed = new Set(
-      [...this.slots].filter(([id]) => !candidateIds.has(id)).map(([, s]) => s),
+      [...this.slots].filter(([id]) => !candidateIds.has(id) || changed.has(id)).map(([, s]) => s),
     );
     const slots = assignSlots(
-      this.slots,
+      new Map([...this.slots].filter(([id]) => !changed.has(id))),
       candidates.map((policy) => policy.id),
       this.maps.capacity,
       freed,
@@ -209,11 +227,7 @@ export class DatapathProgrammer {
     const newPolicies = new Map<number, string>();
     for (const policy of accepted) {
       const slot = slots.get(policy.id)!;
-      const value = encodePolicy({
-        segments: policy.segments.map(parseIpv6Address),
-        mode: policy.encapsulation,
-        source: parseIpv6Address(policy.source),
-      });
+      const value = encodeStoredPolicy(policy);
       newPolicies.set(slot, hex(value));
       if (this.programmedPolicies.get(slot) !== hex(value)) {
         if (!this.slots.has(policy.id) || this.slots.get(policy.id) !== slot)
@@ -265,7 +279,12 @@ export class DatapathProgrammer {
       this.maps.waitForReaders?.();
     }
 
-    // (5) slots nothing references
+    // (5) slots nothing references; a moved policy's counters move with it first
+    for (const [id, oldSlot] of this.slots) {
+      if (!candidateIds.has(id)) this.counterBase.delete(id);
+      else if (slots.get(id) !== oldSlot && freedSlots.includes(oldSlot))
+        this.counterBase.set(id, addCounters(this.counterBase.get(id), this.slotCounters(oldSlot)));
+    }
     for (const slot of freedSlots) this.maps.policies.update(encodeSlot(slot), EMPTY_POLICY);
     const slotsCleared = freedSlots.length;
 
@@ -310,14 +329,30 @@ export class DatapathProgrammer {
     return true;
   }
 
-  /** Packet/byte counters of every programmed policy, summed over CPUs. */
+  /** Packet/byte counters of every programmed policy, summed over CPUs and earlier slots. */
   counters(): Map<string, Counters> {
     return new Map(
       [...this.slots].map(([id, slot]) => [
         id,
-        sumCounters(this.maps.counters.lookupPerCpu(encodeSlot(slot))),
+        addCounters(this.counterBase.get(id), this.slotCounters(slot)),
       ]),
     );
+  }
+
+  private slotCounters(slot: number): Counters {
+    return sumCounters(this.maps.counters.lookupPerCpu(encodeSlot(slot)));
+  }
+
+  /** Ids of programmed policies whose stored value would change. */
+  private changedPolicies(candidates: readonly DatapathPolicy[]): Set<string> {
+    const changed = new Set<string>();
+    for (const policy of candidates) {
+      const slot = this.slots.get(policy.id);
+      const stored = slot === undefined ? undefined : this.programmedPolicies.get(slot);
+      if (stored !== undefined && stored !== hex(encodeStoredPolicy(policy)))
+        changed.add(policy.id);
+    }
+    return changed;
   }
 
   stats(): DatapathStats {

@@ -128,17 +128,54 @@ describe('DatapathProgrammer', () => {
     });
   });
 
-  it('a changed segment list rewrites only that slot, in place', () => {
-    const maps = memoryMaps();
+  it('a changed segment list moves to a new slot: written, pointed at, readers waited for, old slot cleared', () => {
+    const { maps, journal } = journaledMaps();
     const programmer = new DatapathProgrammer(maps);
     const before = programmer.apply([viaR3, viaR2]);
-    maps.policies.writes.length = 0;
-    maps.prefixes.writes.length = 0;
-    const changed = { ...viaR3, segments: ['fc00:0:2::1', 'fc00:0:4::d6'] };
+    const oldSlot = before.programmed.get('iperf')!;
+    journal.length = 0;
+    const changed = { ...viaR3, segments: ['fc00:0:2::1', 'fc00:0:5::1', 'fc00:0:4::d6'] };
     const after = programmer.apply([changed, viaR2]);
+    const newSlot = after.programmed.get('iperf')!;
+    expect(newSlot).not.toBe(oldSlot);
+    expect(after.programmed.get('web')).toBe(before.programmed.get('web'));
+    // never an in-place rewrite a packet could read half done
+    expect(journal).toEqual([`policy ${newSlot}`, '+ 2001:db8:b::/64', 'wait', `clear ${oldSlot}`]);
+    expect(after).toMatchObject({ policiesWritten: 1, prefixesWritten: 1, slotsCleared: 1 });
+  });
+
+  it("a moved policy's counters carry on from its old slot", () => {
+    const maps = memoryMaps();
+    const programmer = new DatapathProgrammer(maps);
+    const oldSlot = programmer.apply([viaR3]).programmed.get('iperf')!;
+    const perCpu = (packets: number, bytes: number): Uint8Array => {
+      const value = new Uint8Array(16);
+      const view = new DataView(value.buffer);
+      view.setBigUint64(0, BigInt(packets), true);
+      view.setBigUint64(8, BigInt(bytes), true);
+      return value;
+    };
+    maps.counters.updatePerCpu(encodeSlot(oldSlot), [perCpu(3, 300), perCpu(4, 400)]);
+    const moved = programmer.apply([{ ...viaR3, segments: ['fc00:0:2::1', 'fc00:0:4::d6'] }]);
+    const newSlot = moved.programmed.get('iperf')!;
+    expect(newSlot).not.toBe(oldSlot);
+    expect(programmer.counters().get('iperf')).toEqual({ packets: 7n, bytes: 700n });
+    maps.counters.updatePerCpu(encodeSlot(newSlot), [perCpu(1, 10), perCpu(0, 0)]);
+    expect(programmer.counters().get('iperf')).toEqual({ packets: 8n, bytes: 710n });
+    programmer.apply([]); // gone: its carried counts go too
+    programmer.apply([viaR3]);
+    expect(programmer.counters().get('iperf')).toEqual({ packets: 0n, bytes: 0n });
+  });
+
+  it('with no free slot a changed policy is rewritten in place (the documented fallback)', () => {
+    const maps = memoryMaps(1);
+    const programmer = new DatapathProgrammer(maps);
+    const before = programmer.apply([viaR3]);
+    maps.policies.writes.length = 0;
+    const after = programmer.apply([{ ...viaR3, segments: ['fc00:0:2::1', 'fc00:0:4::d6'] }]);
+    expect(after.rejected).toEqual([]);
     expect(after.programmed.get('iperf')).toBe(before.programmed.get('iperf'));
     expect(maps.policies.writes).toHaveLength(1);
-    expect(maps.prefixes.writes).toHaveLength(0);
   });
 
   it('a removed policy: its prefix is deleted before its slot is cleared, slot not reused at once', () => {

@@ -60,14 +60,25 @@ export async function startLabServices(
         name,
         process.execPath,
         [join(REPOSITORY_ROOT, 'services', app, 'dist', 'main.js')],
-        { NATS_URL: natsUrl, ...env },
+        { NATS_URL: natsUrl, ...metricsEnv(name), ...env },
         join(logs, `${name}.log`),
       ),
     );
 
   const httpPort = await freePort();
-  const intentSvc = service('intent-svc', 'intent-svc', { HTTP_PORT: String(httpPort) });
   const instances = options.pathSvcInstances ?? 2;
+  // Each path-svc and agent serves /metrics on a port of its own; intent-svc on its HTTP API.
+  const metricsPorts = new Map<string, number>();
+  const metricsEnv = (name: string): Record<string, string> => {
+    const port = metricsPorts.get(name);
+    return port === undefined ? {} : { METRICS_PORT: String(port) };
+  };
+  for (const name of [
+    ...Array.from({ length: instances }, (_, i) => `path-svc-${i + 1}`),
+    ...lab.plan.hosts.map((host) => `host-agent-${host.name}`),
+  ])
+    metricsPorts.set(name, await freePort());
+  const intentSvc = service('intent-svc', 'intent-svc', { HTTP_PORT: String(httpPort) });
   const pathSvcs = Array.from({ length: instances }, (_, i) =>
     service(`path-svc-${i + 1}`, 'path-svc', { INSTANCE: `${state.prefix}-path-${i + 1}` }),
   );
@@ -85,6 +96,12 @@ export async function startLabServices(
   });
   for (const started of [intentSvc, ...pathSvcs, ...agents]) await waitForLog(started, READY);
   state.httpUrl = `http://127.0.0.1:${httpPort}`;
+  state.metricsUrls = {
+    'intent-svc': `${state.httpUrl}/metrics`,
+    ...Object.fromEntries(
+      [...metricsPorts].map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]),
+    ),
+  };
   saveLabState(state);
   progress(
     `intent-svc (HTTP ${state.httpUrl}), ${instances} path-svc, ${agents.length} host-agents: ready`,

@@ -29,6 +29,8 @@ export interface LabState {
   pinDirectories: string[];
   natsUrl?: string;
   httpUrl?: string;
+  /** Where each service process serves Prometheus metrics, by process name. */
+  metricsUrls?: Record<string, string>;
 }
 
 export const stateFile = (prefix: string): string => join(LAB_STATE_DIRECTORY, `${prefix}.json`);

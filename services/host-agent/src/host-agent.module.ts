@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsConnection } from '@nats-io/transport-node';
 import { BusStorage, connectBus, openStorage } from '@srv6/bus';
+import { HostAgentMetrics, LOGGER, type Logger } from '@srv6/observability';
 import { AGENT_CONFIG, AgentConfig, loadAgentConfig } from './config.js';
 import { DATAPATH_PORT, KernelDatapath } from './repositories/datapath.repository.js';
 import { PolicyWatcher } from './repositories/policy.watcher.js';
@@ -48,4 +49,15 @@ import { NatsLifecycle, NATS_CONNECTION, BUS_STORAGE } from './repositories/nats
     ReconcilerService,
   ],
 })
-export class HostAgentModule {}
+export class HostAgentModule {
+  /** The module with the process's logger and metrics (main.ts makes them). */
+  static register(log: Logger, metrics: HostAgentMetrics): DynamicModule {
+    return {
+      module: HostAgentModule,
+      providers: [
+        { provide: LOGGER, useValue: log },
+        { provide: HostAgentMetrics, useValue: metrics },
+      ],
+    };
+  }
+}

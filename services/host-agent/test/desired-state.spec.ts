@@ -1,5 +1,10 @@
 import { PolicyRecord } from '@srv6/bus';
-import { desiredPolicies, hostStatuses } from '../src/services/desired-state.js';
+import {
+  countStates,
+  desiredPolicies,
+  hostStatuses,
+  prefixEntries,
+} from '../src/services/desired-state.js';
 
 const base: PolicyRecord = {
   intent: 'x',
@@ -55,5 +60,28 @@ describe('desiredPolicies', () => {
       'h.a': { state: 'error', reason: 'full' },
       'h.b': { state: 'unsatisfiable', reason: 'no feasible path' },
     });
+  });
+});
+
+describe('figures for metrics', () => {
+  it('counts one srv6_prefixes entry per distinct programmed destination, as the compiler keys it', () => {
+    const records = new Map<string, PolicyRecord>([
+      ['h.a', base],
+      ['h.b', { ...base, destination: '2001:db8:0::1/64', protocol: 'tcp' }], // same /64
+      ['h.c', { ...base, destination: '2001:db8:c::1' }], // an address: a /128
+      ['h.d', { ...base, destination: '2001:db8:d::/64' }], // not programmed
+    ]);
+    const { policies } = desiredPolicies(records, 1500);
+    expect(prefixEntries(policies, new Set(['h.a', 'h.b', 'h.c']))).toBe(2);
+    expect(prefixEntries(policies, new Set())).toBe(0);
+  });
+
+  it('counts statuses by state', () => {
+    const statuses = new Map([
+      ['h.a', { state: 'programmed' as const }],
+      ['h.b', { state: 'programmed' as const }],
+      ['h.c', { state: 'error' as const, reason: 'full' }],
+    ]);
+    expect(Object.fromEntries(countStates(statuses))).toEqual({ programmed: 2, error: 1 });
   });
 });

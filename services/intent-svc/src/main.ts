@@ -1,11 +1,15 @@
 import 'reflect-metadata';
+import { createLogger, IntentSvcMetrics, readObservabilitySettings } from '@srv6/observability';
 import { runUntilSignal } from '@srv6/service-runtime';
 import { loadIntentSvcConfig } from './config.js';
 import { startIntentSvc } from './intent-svc.app.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadIntentSvcConfig();
-  const { app, httpPort } = await startIntentSvc(config);
+  const { logLevel } = readObservabilitySettings();
+  const log = createLogger({ service: 'intent-svc', instance: config.instance, level: logLevel });
+  const metrics = new IntentSvcMetrics(config.instance);
+  const { app, httpPort } = await startIntentSvc(config, { log, metrics });
   runUntilSignal('intent-svc', app, {
     httpHost: config.httpHost,
     httpPort,

@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BusStorage, connectBus, openStorage } from '@srv6/bus';
+import { LOGGER, PathSvcMetrics, type Logger } from '@srv6/observability';
 import { loadPathSvcConfig, PATH_SVC_CONFIG, PathSvcConfig } from './config.js';
 import { DocumentRepository } from './repositories/document.repository.js';
 import { PolicyRepository } from './repositories/policy.repository.js';
@@ -40,16 +41,32 @@ import { BUS_STORAGE, NATS_CONNECTION, PathSvcRunner } from './path-svc.runner.j
     },
     {
       provide: PathService,
-      useFactory: (documents: DocumentRepository, policies: PolicyRepository) =>
-        new PathService(documents, policies),
-      inject: [DocumentRepository, PolicyRepository],
+      useFactory: (
+        documents: DocumentRepository,
+        policies: PolicyRepository,
+        metrics: PathSvcMetrics,
+        log: Logger,
+      ) => new PathService(documents, policies, metrics, log),
+      inject: [DocumentRepository, PolicyRepository, PathSvcMetrics, LOGGER],
     },
     {
       provide: EventsConsumer,
-      useFactory: (nc: NatsConnection, paths: PathService) => new EventsConsumer(nc, paths),
-      inject: [NATS_CONNECTION, PathService],
+      useFactory: (nc: NatsConnection, paths: PathService, metrics: PathSvcMetrics, log: Logger) =>
+        new EventsConsumer(nc, paths, metrics, log),
+      inject: [NATS_CONNECTION, PathService, PathSvcMetrics, LOGGER],
     },
     PathSvcRunner,
   ],
 })
-export class PathSvcModule {}
+export class PathSvcModule {
+  /** The module with the process's logger and metrics (main.ts makes them). */
+  static register(log: Logger, metrics: PathSvcMetrics): DynamicModule {
+    return {
+      module: PathSvcModule,
+      providers: [
+        { provide: LOGGER, useValue: log },
+        { provide: PathSvcMetrics, useValue: metrics },
+      ],
+    };
+  }
+}

@@ -6,7 +6,9 @@ import { IntentState, PolicyRecord } from '@srv6/bus';
 import {
   DatapathPolicy,
   encapOverhead,
+  formatIpv6Prefix,
   IPV6_MINIMUM_MTU,
+  parseIpv6Prefix,
   PolicyProblem,
 } from '@srv6/datapath/pure';
 
@@ -73,4 +75,25 @@ export function hostStatuses(
     }
   }
   return statuses;
+}
+
+/** Statuses by state (metrics). */
+export function countStates(statuses: ReadonlyMap<string, HostStatus>): Map<IntentState, number> {
+  const counts = new Map<IntentState, number>();
+  for (const { state } of statuses.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Entries of the srv6_prefixes map after programming: one rule set per distinct destination
+ * prefix of the programmed policies (as the compiler keys them: host bits cleared).
+ */
+export function prefixEntries(
+  policies: readonly DatapathPolicy[],
+  programmed: ReadonlySet<string>,
+): number {
+  const prefixes = policies
+    .filter((policy) => programmed.has(policy.id))
+    .map((policy) => formatIpv6Prefix(parseIpv6Prefix(policy.destination)));
+  return new Set(prefixes).size;
 }

@@ -3,23 +3,25 @@
  * coalesced: while one reconcile runs, later changes wait and are applied together after it.
  * Statuses are published only when they change (no flapping); counters every report interval.
  */
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PolicyRecord, StatusRecord } from '@srv6/bus';
+import type { ReconcileFigures } from '@srv6/observability';
+import { HostAgentMetrics, LOGGER, silentLogger, type Logger } from '@srv6/observability';
 import { AGENT_CONFIG, type AgentConfig } from '../config.js';
 import { DATAPATH_PORT, type DatapathPort } from '../repositories/datapath.repository.js';
 import { PolicyWatcher } from '../repositories/policy.watcher.js';
 import { StatusRepository } from '../repositories/status.repository.js';
-import { desiredPolicies, hostStatuses, HostStatus } from './desired-state.js';
+import {
+  countStates,
+  desiredPolicies,
+  hostStatuses,
+  HostStatus,
+  prefixEntries,
+} from './desired-state.js';
 
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('reconciler');
   private records: ReadonlyMap<string, PolicyRecord> = new Map();
   private readonly published = new Map<string, string>();
   private readonly lastCounters = new Map<string, string>();
@@ -33,6 +35,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(DATAPATH_PORT) private readonly datapath: DatapathPort,
     private readonly watcher: PolicyWatcher,
     private readonly statuses: StatusRepository,
+    private readonly metrics: HostAgentMetrics = new HostAgentMetrics({ instance: '', host: '' }),
+    @Inject(LOGGER) private readonly log: Logger = silentLogger(),
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,19 +70,22 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     this.running = (async () => {
       while (this.dirty) {
         this.dirty = false;
-        await this.reconcile(this.records).catch((error: unknown) =>
-          this.logger.error(`reconcile failed: ${String(error)}`),
-        );
+        await this.reconcile(this.records).catch((error: unknown) => {
+          this.metrics.error('reconcile');
+          this.log.error({ event: 'reconcile-failed', err: error }, `reconcile failed: ${error}`);
+        });
       }
       this.running = undefined;
     })();
   }
 
   private async reconcile(records: ReadonlyMap<string, PolicyRecord>): Promise<void> {
+    const started = performance.now();
     this.reconcileCount++;
     const desired = desiredPolicies(records, this.datapath.uplinkMtu);
     let programmed = new Set<string>();
     const problems = [...desired.refused];
+    let datapath: ReconcileFigures['datapath'];
     try {
       const report = this.datapath.apply(desired.policies);
       programmed = new Set(report.programmed.keys());
@@ -94,11 +101,26 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         }) + '\n',
       );
       problems.push(...report.rejected);
+      datapath = {
+        policiesProgrammed: report.programmed.size,
+        prefixes: prefixEntries(desired.policies, programmed),
+        policiesWritten: report.policiesWritten,
+        prefixesWritten: report.prefixesWritten,
+        prefixesDeleted: report.prefixesDeleted,
+      };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      this.metrics.error('datapath');
+      this.log.error({ event: 'datapath-failed', err: error }, `programming failed: ${reason}`);
       problems.push(...desired.policies.map((policy) => ({ policyId: policy.id, reason })));
     }
-    await this.publishStatuses(records, hostStatuses(records, programmed, problems));
+    const statuses = hostStatuses(records, programmed, problems);
+    try {
+      await this.publishStatuses(records, statuses);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics.reconciled({ seconds, states: countStates(statuses), datapath });
+    }
   }
 
   private async publishStatuses(
@@ -118,10 +140,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       const count = counters.get(key);
       await this.statuses.publish(key, this.statusRecord(record, status, count));
       this.published.set(key, signature);
+      this.logStatus(record, status);
     }
     for (const key of [...this.published.keys()]) {
       if (!statuses.has(key)) {
         await this.statuses.remove(key);
+        const intent = key.slice(key.indexOf('.') + 1);
+        this.log.info({ event: 'intent-removed', intent }, `${intent}: removed from this host`);
         this.published.delete(key);
         this.lastCounters.delete(key);
       }
@@ -136,7 +161,27 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       this.lastCounters.set(key, text);
       await this.statuses
         .publish(key, this.statusRecord(record, { state: 'programmed' }, count))
-        .catch(() => undefined); // the bus may be away: the next interval tries again
+        .catch(() => this.metrics.error('status-publish')); // the next interval tries again
+    }
+  }
+
+  /** One line per status change of an intent on this host; an error is counted too. */
+  private logStatus(record: PolicyRecord, status: HostStatus): void {
+    const fields = {
+      event: 'intent-status',
+      intent: record.intent,
+      state: status.state,
+      ...(status.reason ? { reason: status.reason } : {}),
+      intentRevision: record.intentRevision,
+      path: record.path,
+      segments: record.segments,
+    };
+    const message = `${record.intent}: ${status.state}${status.reason ? ` (${status.reason})` : ''}`;
+    if (status.state === 'error') {
+      this.metrics.error('policy');
+      this.log.error(fields, message);
+    } else {
+      this.log.info(fields, message);
     }
   }
 

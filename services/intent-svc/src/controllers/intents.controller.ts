@@ -14,7 +14,6 @@ import {
   IntentListReplyDto,
   IntentReplyDto,
 } from '../dtos/intent-api.dto.js';
-import { readDocument } from '../services/document-reader.js';
 import { IntentsService } from '../services/intents.service.js';
 import { bodyBytes, httpReply } from './http-reply.js';
 
@@ -41,8 +40,7 @@ export class IntentsController {
   @ApiResponse({ status: 409, type: ErrorReplyDto, description: 'stale revision / no topology' })
   @ApiResponse({ status: 413, type: ErrorReplyDto, description: 'body over the size limit' })
   async apply(@Body() body: unknown): Promise<object> {
-    const document = readDocument(bodyBytes(body));
-    return httpReply(document.ok ? await this.service.applyIntent(document.value) : document);
+    return httpReply(await this.service.applyIntentBody(bodyBytes(body)));
   }
 
   @Get()

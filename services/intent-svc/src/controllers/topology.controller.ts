@@ -2,7 +2,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApplyReplyDto, ErrorReplyDto, TopologyReplyDto } from '../dtos/intent-api.dto.js';
-import { readDocument } from '../services/document-reader.js';
 import { IntentsService } from '../services/intents.service.js';
 import { bodyBytes, httpReply } from './http-reply.js';
 
@@ -22,8 +21,7 @@ export class TopologyController {
   @ApiResponse({ status: 409, type: ErrorReplyDto, description: 'stale revision' })
   @ApiResponse({ status: 413, type: ErrorReplyDto })
   async apply(@Body() body: unknown): Promise<object> {
-    const document = readDocument(bodyBytes(body));
-    return httpReply(document.ok ? await this.service.applyTopology(document.value) : document);
+    return httpReply(await this.service.applyTopologyBody(bodyBytes(body)));
   }
 
   @Get()

@@ -24,13 +24,13 @@ export class IntentsHandler {
   }
 
   @MessagePattern(SUBJECTS.intentsApply)
-  apply(@Payload() body: Body): Promise<object> {
-    return this.withDocument(body, (document) => this.service.applyIntent(document));
+  async apply(@Payload() body: Body): Promise<object> {
+    return toReply(await this.service.applyIntentBody(body));
   }
 
   @MessagePattern(SUBJECTS.intentsDelete)
-  delete(@Payload() body: Body): Promise<object> {
-    return this.withDocument(body, (request) => this.service.deleteIntent(request));
+  async delete(@Payload() body: Body): Promise<object> {
+    return toReply(await this.service.deleteIntentBody(body));
   }
 
   @MessagePattern(SUBJECTS.intentsGet)
@@ -45,8 +45,8 @@ export class IntentsHandler {
   }
 
   @MessagePattern(SUBJECTS.topologyApply)
-  applyTopology(@Payload() body: Body): Promise<object> {
-    return this.withDocument(body, (document) => this.service.applyTopology(document));
+  async applyTopology(@Payload() body: Body): Promise<object> {
+    return toReply(await this.service.applyTopologyBody(body));
   }
 
   /** Extension; the body ({}) is not read. */

@@ -41,6 +41,12 @@ class KvDocuments<T> {
     return { value: entry.json<T>(), revision: entry.revision };
   }
 
+  async count(): Promise<number> {
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys()) keys.push(key);
+    return keys.length;
+  }
+
   async list(): Promise<NamedDocument<T>[]> {
     const keys: string[] = [];
     for await (const key of await this.kv.keys()) keys.push(key);
@@ -99,6 +105,10 @@ export class IntentRepository {
 
   listIntents(): Promise<NamedDocument<Intent>[]> {
     return this.intents.list();
+  }
+
+  countIntents(): Promise<number> {
+    return this.intents.count();
   }
 
   writeIntent(intent: Intent, expectedRevision?: number): Promise<WriteOutcome> {

@@ -2,12 +2,14 @@
  * The application logic of both transports (NATS handlers, HTTP controllers): validate, store
  * with optimistic concurrency, publish the change event. A refused request changes nothing.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FieldError } from '@srv6/bus';
+import { IntentSvcMetrics, LOGGER, type IntentOperation, type Logger } from '@srv6/observability';
 import { validateIntent, validateTopology, type Intent, type Topology } from '@srv6/schema';
 import { EventPublisher } from '../repositories/event.publisher.js';
 import { IntentRepository, type WriteOutcome } from '../repositories/intent.repository.js';
-import { readNameRequest } from './document-reader.js';
+import { readDocument, readNameRequest } from './document-reader.js';
+import { RequestRecorder, requestedName } from './request-recorder.js';
 import { fail, type Failure, type ServiceResult } from './service-result.js';
 
 export const NO_TOPOLOGY_MESSAGE =
@@ -50,14 +52,59 @@ function staleRevision(
 
 @Injectable()
 export class IntentsService {
-  private readonly logger = new Logger(IntentsService.name);
+  private readonly requests: RequestRecorder;
 
   constructor(
     private readonly repository: IntentRepository,
     private readonly events: EventPublisher,
-  ) {}
+    metrics: IntentSvcMetrics,
+    @Inject(LOGGER) log: Logger,
+  ) {
+    this.requests = new RequestRecorder(metrics, log);
+    metrics.countStoredWith(() => repository.countIntents());
+  }
 
-  async applyIntent(document: unknown): Promise<ServiceResult<Applied>> {
+  /** A request body of either transport (JSON or YAML bytes) holding an Intent. */
+  applyIntentBody(body: Uint8Array): Promise<ServiceResult<Applied>> {
+    return this.withBody(body, 'apply', (document) => this.applyIntent(document));
+  }
+
+  /** A request body holding {name} or {name, revision}. */
+  deleteIntentBody(body: Uint8Array): Promise<ServiceResult<Applied>> {
+    return this.withBody(body, 'delete', (request) => this.deleteIntent(request));
+  }
+
+  /** A request body holding a Topology. */
+  applyTopologyBody(body: Uint8Array): Promise<ServiceResult<Applied>> {
+    return this.withBody(body, 'topology-apply', (document) => this.applyTopology(document));
+  }
+
+  applyIntent(document: unknown): Promise<ServiceResult<Applied>> {
+    return this.requests.run('apply', requestedName(document), () => this.storeIntent(document));
+  }
+
+  deleteIntent(request: unknown): Promise<ServiceResult<Applied>> {
+    return this.requests.run('delete', requestedName(request), () => this.removeIntent(request));
+  }
+
+  applyTopology(document: unknown): Promise<ServiceResult<Applied>> {
+    return this.requests.run('topology-apply', requestedName(document), () =>
+      this.storeTopology(document),
+    );
+  }
+
+  private async withBody(
+    body: Uint8Array,
+    operation: IntentOperation,
+    run: (document: unknown) => Promise<ServiceResult<Applied>>,
+  ): Promise<ServiceResult<Applied>> {
+    const document = readDocument(body);
+    if (document.ok) return run(document.value);
+    this.requests.record(operation, undefined, document);
+    return document;
+  }
+
+  private async storeIntent(document: unknown): Promise<ServiceResult<Applied>> {
     const stored = await this.repository.getTopology();
     const validated = validateIntent(document, stored?.value);
     if (!stored) {
@@ -69,13 +116,13 @@ export class IntentsService {
     const { name, revision: expected } = intent.metadata;
     const outcome = await this.repository.writeIntent(withoutRevision(intent), expected);
     if (!outcome.ok) return staleRevision('intent', name, expected ?? 0, outcome);
-    await this.publish(() =>
+    await this.publish('intent', name, () =>
       this.events.intentChanged({ type: 'applied', name, revision: outcome.revision }),
     );
     return { ok: true, name, revision: outcome.revision };
   }
 
-  async deleteIntent(request: unknown): Promise<ServiceResult<Applied>> {
+  private async removeIntent(request: unknown): Promise<ServiceResult<Applied>> {
     const read = readNameRequest(request, true);
     if (!read.ok) return read;
     const { name, revision: expected } = read.value;
@@ -83,10 +130,10 @@ export class IntentsService {
     if (!stored) return fail('not-found', [{ path: 'name', message: `no intent named '${name}'` }]);
     const outcome = await this.repository.deleteIntent(name, expected ?? stored.revision);
     if (!outcome.ok) {
-      if (expected === undefined) return this.deleteIntent(request); // changed meanwhile: again
+      if (expected === undefined) return this.removeIntent(request); // changed meanwhile: again
       return staleRevision('intent', name, expected, outcome, 'revision');
     }
-    await this.publish(() =>
+    await this.publish('intent', name, () =>
       this.events.intentChanged({ type: 'deleted', name, revision: outcome.revision }),
     );
     return { ok: true, name, revision: outcome.revision };
@@ -108,14 +155,14 @@ export class IntentsService {
     return { ok: true, intents };
   }
 
-  async applyTopology(document: unknown): Promise<ServiceResult<Applied>> {
+  private async storeTopology(document: unknown): Promise<ServiceResult<Applied>> {
     const validated = validateTopology(document);
     if (!validated.ok) return fail('invalid', validated.errors);
     const topology = validated.value;
     const { name, revision: expected } = topology.metadata;
     const outcome = await this.repository.writeTopology(withoutRevision(topology), expected);
     if (!outcome.ok) return staleRevision('topology', name, expected ?? 0, outcome);
-    await this.publish(() =>
+    await this.publish('topology', name, () =>
       this.events.topologyApplied({ type: 'applied', revision: outcome.revision }),
     );
     return { ok: true, name, revision: outcome.revision };
@@ -131,11 +178,15 @@ export class IntentsService {
    * The change is stored whatever happens here; a lost event is logged, not reported as a
    * failed apply (consumers also read the KV buckets on start).
    */
-  private async publish(send: () => Promise<void>): Promise<void> {
+  private async publish(
+    document: 'intent' | 'topology',
+    name: string,
+    send: () => Promise<void>,
+  ): Promise<void> {
     try {
       await send();
     } catch (error) {
-      this.logger.error(`change event not published: ${String(error)}`);
+      this.requests.publishFailed(document, name, error);
     }
   }
 }

@@ -4,8 +4,8 @@
  * instance if this one dies first (ack wait). Nothing is lost while all instances are down.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
+import { performance } from 'node:perf_hooks';
 import { AckPolicy, ConsumerMessages, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { Logger } from '@nestjs/common';
 import {
   decodeJson,
   EVENTS_STREAM,
@@ -14,6 +14,7 @@ import {
   TOPOLOGY_EVENT_SUBJECT,
   TopologyEvent,
 } from '@srv6/bus';
+import { PathSvcMetrics, silentLogger, type Logger } from '@srv6/observability';
 import { PathService } from '../services/path.service.js';
 
 /**
@@ -25,13 +26,14 @@ import { PathService } from '../services/path.service.js';
 const ACK_WAIT_NS = 10 * 1e9;
 
 export class EventsConsumer {
-  private readonly logger = new Logger('events');
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly paths: PathService,
+    private readonly metrics = new PathSvcMetrics('unnamed'),
+    private readonly log: Logger = silentLogger(),
   ) {}
 
   async start(): Promise<void> {
@@ -51,17 +53,28 @@ export class EventsConsumer {
     const messages = this.messages;
     this.loop = (async () => {
       for await (const message of messages) {
+        const started = performance.now();
+        const topology = message.subject === TOPOLOGY_EVENT_SUBJECT;
+        let intent: string | undefined;
         try {
-          if (message.subject === TOPOLOGY_EVENT_SUBJECT) {
+          if (topology) {
             await this.paths.onTopologyEvent(decodeJson<TopologyEvent>(message.data), () =>
               message.working(),
             );
           } else {
-            await this.paths.onIntentEvent(decodeJson<IntentEvent>(message.data));
+            const event = decodeJson<IntentEvent>(message.data);
+            intent = event.name;
+            await this.paths.onIntentEvent(event);
           }
           message.ack();
+          const seconds = (performance.now() - started) / 1000;
+          this.metrics.eventHandled(topology ? 'topology' : 'intent', seconds);
         } catch (error) {
-          this.logger.error(`${message.subject}: ${String(error)}; retrying in 1 s`);
+          this.metrics.error('event');
+          this.log.error(
+            { event: 'event-failed', subject: message.subject, intent, err: error },
+            `${message.subject}: ${String(error)}; retrying in 1 s`,
+          );
           message.nak(1000);
         }
       }

@@ -3,8 +3,9 @@
  * stored intent and topology (an event only says what to look at), so replays, duplicates and
  * out-of-order events converge on the same result.
  */
-import { Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type { IntentEvent, PolicyRecord, TopologyEvent } from '@srv6/bus';
+import { PathSvcMetrics, silentLogger, type Logger } from '@srv6/observability';
 import { affectedIntents, computePaths } from '@srv6/path';
 import type { Intent, Topology } from '@srv6/schema';
 import { DocumentRepository, Revisioned } from '../repositories/document.repository.js';
@@ -17,12 +18,13 @@ export interface WorkStats {
 }
 
 export class PathService {
-  private readonly logger = new Logger('path');
   readonly stats: WorkStats = { computations: 0, writes: 0 };
 
   constructor(
     private readonly documents: DocumentRepository,
     private readonly policies: PolicyRepository,
+    private readonly metrics = new PathSvcMetrics('unnamed'),
+    private readonly log: Logger = silentLogger(),
   ) {}
 
   async onIntentEvent(event: IntentEvent): Promise<void> {
@@ -56,7 +58,8 @@ export class PathService {
         ? undefined
         : await this.documents.currentTopology(previousRevision);
     const affected = new Set(affectedIntents(previous?.value, topology.value, current));
-    this.logger.log(
+    this.log.info(
+      { event: 'topology-recompute', topologyRevision: topology.revision, affected: affected.size },
       `topology revision ${topology.revision}: recomputing ${affected.size} of ${names.length} intents`,
     );
     for (const [index, name] of names.entries()) {
@@ -76,17 +79,45 @@ export class PathService {
   ): Promise<PolicyRecord[]> {
     const intent = await this.documents.intent(name);
     if (!intent || !topology) {
-      this.stats.writes += await this.policies.replace(name, []);
+      const writes = await this.written(name, []);
+      this.log.info(
+        { event: 'policies-removed', intent: name, writes },
+        `${name}: ${intent ? 'no topology' : 'deleted'}, ${writes} policies removed`,
+      );
       return [];
     }
     const records = this.compute(intent, topology);
-    this.stats.writes += await this.policies.replace(name, records);
+    const writes = await this.written(name, records);
+    this.log.info(
+      {
+        event: 'intent-computed',
+        intent: name,
+        intentRevision: intent.revision,
+        topologyRevision: topology.revision,
+        hosts: records.map(({ host, status, path, reason }) => ({ host, status, path, reason })),
+        writes,
+      },
+      `${name}: computed for ${records.length} hosts, ${writes} policies written`,
+    );
     return records;
+  }
+
+  private async written(name: string, records: readonly PolicyRecord[]): Promise<number> {
+    const writes = await this.policies.replace(name, records);
+    this.stats.writes += writes;
+    this.metrics.policyWrites.inc(writes);
+    return writes;
   }
 
   private compute(intent: Revisioned<Intent>, topology: Revisioned<Topology>): PolicyRecord[] {
     this.stats.computations++;
+    const started = performance.now();
     const computed = computePaths(topology.value, intent.value) as ComputedPath[];
+    this.metrics.computed(
+      intent.value.spec.objective ?? 'weighted',
+      computed.every((path) => path.status === 'ok') ? 'ok' : 'unsatisfiable',
+      (performance.now() - started) / 1000,
+    );
     return policyRecords(
       intent.value,
       intent.revision,
@@ -104,7 +135,7 @@ export class PathService {
   ): Promise<void> {
     if (records.length === 0 || records.every((record) => record.topologyRevision === revision))
       return;
-    this.stats.writes += await this.policies.replace(
+    await this.written(
       name,
       records.map((record) => ({ ...record, topologyRevision: revision })),
     );
