@@ -7,6 +7,7 @@ import { DATAPATH_PORT, KernelDatapath } from './repositories/datapath.repositor
 import { PolicyWatcher } from './repositories/policy.watcher.js';
 import { StatusRepository } from './repositories/status.repository.js';
 import { ReconcilerService } from './services/reconciler.service.js';
+import { ControlPlaneMonitor } from './services/control-plane.monitor.js';
 import { NatsLifecycle, NATS_CONNECTION, BUS_STORAGE } from './repositories/nats.lifecycle.js';
 
 @Module({
@@ -47,6 +48,7 @@ import { NatsLifecycle, NATS_CONNECTION, BUS_STORAGE } from './repositories/nats
     },
     NatsLifecycle,
     ReconcilerService,
+    ControlPlaneMonitor,
   ],
 })
 export class HostAgentModule {

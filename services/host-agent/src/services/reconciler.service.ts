@@ -59,6 +59,17 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     return this.reconcileCount;
   }
 
+  /** Policies of this host the agent currently knows (programmed or not). */
+  get policyCount(): number {
+    return this.records.size;
+  }
+
+  /** Publishes every status again (after the control plane was away, writes may have failed). */
+  republish(): void {
+    this.published.clear();
+    this.schedule();
+  }
+
   /** Resolves when every change seen so far is applied (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.running) await this.running;
