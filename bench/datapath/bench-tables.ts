@@ -24,6 +24,7 @@ export const PROGRAM = {
   egress: 'srv6_egress',
   pass: 'srv6_pass',
   restoreOnly: 'srv6_encap_restore_only',
+  restoreSplit: 'srv6_encap_restore_split',
   restoreTimed: 'srv6_encap_restore_timed',
 } as const;
 

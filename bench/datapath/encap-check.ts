@@ -6,7 +6,8 @@
  *  - the bench object's srv6_egress hands back the original frame after repeat 1 and 2 (the
  *    restore works) while its srv6_stats count one encapsulation per repeat (so every repeat
  *    took the encapsulation path, not a skip path);
- *  - srv6_encap_restore_only returns TC_ACT_OK with the original frame;
+ *  - srv6_encap_restore_only and srv6_encap_restore_split return TC_ACT_OK with the original
+ *    frame;
  *  - the missing destination is counted as no_match.
  */
 import {

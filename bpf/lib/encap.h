@@ -24,6 +24,7 @@
 
 #include "srv6_maps.h"
 #include "eth.h"
+#include "device.h"
 #include "ipv6.h"
 #include "l4.h"
 #include "srh.h"
@@ -88,10 +89,10 @@ static __always_inline __be32 encap_version_class_flow(struct __sk_buff *skb,
  * SRV6_DROP_MTU_EXCEEDED: a packet that does not fit is dropped, never sent natively (that
  * would bypass the intent's path). This should not normally happen: the control plane lowers
  * the route MTU of steered prefixes by the encapsulation overhead, so the host sizes (or
- * fragments) its packets before they get here.
+ * fragments) its packets before they get here. The device's MTU and link header length come
+ * from the skb (device.h): the fields and the comparison of bpf_check_mtu, without the call.
  *
- *   non-GSO    bpf_check_mtu: skb->len + header_length against the device MTU (+ its link
- *              header); a result of at most 14 + 1280 bytes fits any IPv6 link unasked.
+ *   non-GSO    skb->len + header_length against the device MTU + its link header length.
  *   TCP GSO    always fits. One segment is IPv6 + extension headers + TCP header (options
  *              included) + gso_size. If that plus header_length fits the device MTU — the
  *              normal case, since the route MTU already made TCP's MSS smaller by the
@@ -99,7 +100,8 @@ static __always_inline __be32 encap_version_class_flow(struct __sk_buff *skb,
  *              *adjust_flags) and gso_size stays: segments leave as large as the route MTU
  *              allows, like kernel seg6's. Otherwise (e.g. a connection opened before its route
  *              MTU was installed) bpf_skb_adjust_room lowers gso_size by header_length, so every
- *              segment keeps its size on the wire.
+ *              segment keeps its size on the wire. The TCP header length is the parse's
+ *              (parse.h), or loaded when the parse did not read it.
  *   UDP GSO    (UDP_SEGMENT) gso_size is the datagram size and must not change: the kernel
  *              only grows such an skb with BPF_F_ADJ_ROOM_FIXED_GSO (added to *adjust_flags),
  *              and every datagram then grows by header_length, so check one segment here.
@@ -107,46 +109,42 @@ static __always_inline __be32 encap_version_class_flow(struct __sk_buff *skb,
 static __always_inline int encap_check_mtu(struct __sk_buff *skb, const struct ipv6_packet *packet,
 					   __u64 header_length, __u64 *adjust_flags)
 {
-	__u32 mtu = 0; /* in: 0 = use skb->len; out: the device MTU */
 	__u32 gso_size = skb->gso_size;
 	__u32 transport_header_length;
+	struct device_mtu device;
 	__u64 segment_length;
-	long ret;
 
+	if (device_mtu_of(skb, &device) < 0)
+		return SRV6_DROP_ENCAP_FAILED;
 	if (!gso_size) {
-		/* Every link that carries IPv6 has an MTU of at least 1280 (RFC 8200 section 5):
-		 * smaller results (ACKs, small datagrams) fit without asking for the device MTU. */
-		if ((__u64)skb->len + header_length <= ETH_HEADER_LEN + IPV6_MINIMUM_MTU)
-			return 0;
-		ret = bpf_check_mtu(skb, 0, &mtu, (__s32)header_length, 0);
-		if (ret == BPF_MTU_CHK_RET_SUCCESS)
-			return 0;
-		return ret > 0 ? SRV6_DROP_MTU_EXCEEDED : SRV6_DROP_ENCAP_FAILED;
+		if ((__u64)skb->len + header_length >
+		    (__u64)device.mtu + device.link_header_length)
+			return SRV6_DROP_MTU_EXCEEDED;
+		return 0;
 	}
 	if (packet->next_header == IPV6_NEXT_HEADER_UDP) {
 		transport_header_length = UDP_HEADER_LEN;
 	} else if (packet->next_header == IPV6_NEXT_HEADER_TCP) {
+		transport_header_length = packet->tcp_header_length;
 		/* Unreadable TCP header: keep the default (gso_size shrinks), which always fits. */
-		if (l4_load_tcp_header_length(skb, packet->upper_layer_offset,
+		if (!transport_header_length &&
+		    l4_load_tcp_header_length(skb, packet->upper_layer_offset,
 					      &transport_header_length) < 0)
 			return 0;
 	} else {
 		return 0;
 	}
 
-	/* With len_diff 0 a GSO skb always "passes"; only the MTU it reports is used. */
-	if (bpf_check_mtu(skb, 0, &mtu, 0, 0) < 0)
-		return SRV6_DROP_ENCAP_FAILED;
 	segment_length = (__u64)packet->upper_layer_offset - ETH_HEADER_LEN +
 			 transport_header_length + gso_size + header_length;
 
 	if (packet->next_header == IPV6_NEXT_HEADER_TCP) {
-		if (segment_length <= mtu)
+		if (segment_length <= device.mtu)
 			*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
 		return 0;
 	}
 	*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
-	return segment_length > mtu ? SRV6_DROP_MTU_EXCEEDED : 0;
+	return segment_length > device.mtu ? SRV6_DROP_MTU_EXCEEDED : 0;
 }
 
 /*

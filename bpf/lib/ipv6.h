@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * IPv6 header parsing and the extension-header walk (RFC 8200). The fixed header is read with
- * packet_load_constant (directly from the skb's linear part when it is there), extension
- * headers with bpf_skb_load_bytes; both fail cleanly on a truncated packet and work when the
- * headers are not in the linear part of the skb.
+ * IPv6 header parsing and the extension-header walk (RFC 8200). The fixed header comes from
+ * the caller (parse.h: directly from the skb's linear part when it is there), extension
+ * headers are read with bpf_skb_load_bytes, which fails cleanly on a truncated packet and
+ * works when the headers are not in the linear part of the skb.
  */
 #ifndef SRV6_LIB_IPV6_H
 #define SRV6_LIB_IPV6_H
@@ -14,12 +14,10 @@
 
 #include "srv6_maps.h"
 #include "eth.h"
-#include "packet.h"
 #include "verdict.h"
 
 #define IPV6_VERSION 6
 #define IPV6_HEADER_LEN 40
-#define IPV6_MINIMUM_MTU 1280 /* RFC 8200 section 5: every link carrying IPv6 */
 #define IPV6_TRAFFIC_CLASS_SHIFT 20
 #define IPV6_FLOW_LABEL_MASK 0x000fffffU
 #define IPV6_VERSION_SHIFT 28
@@ -100,7 +98,11 @@ struct ipv6_packet {
 	__u8 next_header;		 /* upper-layer protocol, or where the walk stopped */
 	__u8 is_fragment;		 /* a Fragment header was seen */
 	__u8 more_fragments;		 /* its M flag */
-	__u8 reserved[3];
+	/* Filled by packet_parse (parse.h) when TCP or UDP directly follows the fixed header and
+	 * its start was in the same direct read: */
+	__u8 destination_port_read;	 /* 1: destination_port is valid; 0: load it */
+	__u8 tcp_header_length;	 /* options included; 0 = not read, load it */
+	__u16 destination_port;	 /* host byte order */
 	__u8 destination_address[SRV6_IPV6_ADDRESS_LEN];
 };
 
@@ -112,32 +114,31 @@ static __always_inline int ipv6_is_walkable_extension(__u8 next_header)
 }
 
 /*
- * Parse the IPv6 header at ETH_HEADER_LEN and walk its extension headers. Precondition: the
- * skb is IPv6 (eth_is_ipv6). Returns 0 or SRV6_PASS_MALFORMED. Stops at the first header that
- * is not Hop-by-Hop, Routing, Destination Options or Fragment (that is the upper layer: TCP,
- * UDP, ICMPv6, ESP, AH, No Next Header, ...), after a non-first fragment's Fragment header
- * (what follows is payload, not a header), or after IPV6_MAX_EXTENSION_HEADERS headers.
+ * Parse the IPv6 header (`header`, read from ETH_HEADER_LEN by the caller) and walk its
+ * extension headers. Precondition: the skb is IPv6 (eth_is_ipv6). Returns 0 or
+ * SRV6_PASS_MALFORMED. Stops at the first header that is not Hop-by-Hop, Routing, Destination
+ * Options or Fragment (that is the upper layer: TCP, UDP, ICMPv6, ESP, AH, No Next Header,
+ * ...), after a non-first fragment's Fragment header (what follows is payload, not a header),
+ * or after IPV6_MAX_EXTENSION_HEADERS headers.
  */
-static __always_inline int ipv6_parse(struct __sk_buff *skb, struct ipv6_packet *packet)
+static __always_inline int ipv6_parse(struct __sk_buff *skb, const struct ipv6_header *header,
+				      struct ipv6_packet *packet)
 {
-	struct ipv6_header header;
 	__u32 offset = ETH_HEADER_LEN + IPV6_HEADER_LEN;
 	__u8 next_header;
 	int i;
 
-	if (packet_load_constant(skb, ETH_HEADER_LEN, &header, sizeof(header)) < 0)
-		return SRV6_PASS_MALFORMED;
-	if (bpf_ntohl(header.version_class_flow) >> IPV6_VERSION_SHIFT != IPV6_VERSION)
+	if (bpf_ntohl(header->version_class_flow) >> IPV6_VERSION_SHIFT != IPV6_VERSION)
 		return SRV6_PASS_MALFORMED;
 
-	packet->version_class_flow = header.version_class_flow;
-	__builtin_memcpy(packet->destination_address, header.destination_address,
+	packet->version_class_flow = header->version_class_flow;
+	__builtin_memcpy(packet->destination_address, header->destination_address,
 			 SRV6_IPV6_ADDRESS_LEN);
 	packet->is_fragment = 0;
 	packet->more_fragments = 0;
 	packet->fragment_offset = 0;
 	packet->fragment_identification = 0;
-	next_header = header.next_header;
+	next_header = header->next_header;
 
 	/* The verifier needs a constant bound on this loop. */
 	for (i = 0; i < IPV6_MAX_EXTENSION_HEADERS; i++) {

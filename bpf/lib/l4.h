@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Upper layer: the protocol class a rule can name, and the destination port of TCP and UDP.
+ * Upper layer: the protocol class a rule can name, the destination port of TCP and UDP, and
+ * the TCP header length. parse.h takes the port and the length from its direct read when TCP
+ * or UDP follows the fixed IPv6 header; the loads here are for the other packets.
  */
 #ifndef SRV6_LIB_L4_H
 #define SRV6_LIB_L4_H
@@ -27,6 +29,28 @@
  * of byte 12. */
 #define TCP_DATA_OFFSET_BYTE 12
 
+struct l4_ports {
+	__be16 source_port;
+	__be16 destination_port;
+};
+
+/* The first 13 bytes of the upper layer: the ports of TCP and UDP, and TCP's Data Offset (for
+ * UDP, bytes 8.. are payload and tcp_data_offset means nothing). */
+struct l4_start {
+	struct l4_ports ports;
+	__u8 tcp_sequence_and_acknowledgment[8];
+	__u8 tcp_data_offset; /* Data Offset in the high nibble */
+};
+#define L4_START_LEN (TCP_DATA_OFFSET_BYTE + 1)
+_Static_assert(__builtin_offsetof(struct l4_start, tcp_data_offset) == TCP_DATA_OFFSET_BYTE,
+	       "struct l4_start follows the TCP header");
+
+/* TCP header length in bytes (options included) from byte 12 of the header. */
+static __always_inline __u32 l4_tcp_header_length(__u8 data_offset_byte)
+{
+	return (__u32)(data_offset_byte >> 4) * 4;
+}
+
 /* TCP header length in bytes (options included); SRV6_PASS_MALFORMED when the packet ends
  * before byte 12 of the header. */
 static __always_inline int l4_load_tcp_header_length(struct __sk_buff *skb, __u32 offset,
@@ -36,14 +60,9 @@ static __always_inline int l4_load_tcp_header_length(struct __sk_buff *skb, __u3
 
 	if (bpf_skb_load_bytes(skb, offset + TCP_DATA_OFFSET_BYTE, &data_offset, 1) < 0)
 		return SRV6_PASS_MALFORMED;
-	*length = (__u32)(data_offset >> 4) * 4;
+	*length = l4_tcp_header_length(data_offset);
 	return 0;
 }
-
-struct l4_ports {
-	__be16 source_port;
-	__be16 destination_port;
-};
 
 /* TCP and UDP have ports; everything else (ICMPv6, ESP, AH, No Next Header, an extension header
  * the walk gave up on) is OTHER. */

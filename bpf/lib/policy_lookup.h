@@ -183,9 +183,13 @@ static __always_inline int policy_lookup_slot(struct __sk_buff *skb,
 		return 0;
 	}
 
-	ret = l4_load_destination_port(skb, packet->upper_layer_offset, &port);
-	if (ret < 0)
-		return ret;
+	if (packet->destination_port_read) {
+		port = packet->destination_port;
+	} else {
+		ret = l4_load_destination_port(skb, packet->upper_layer_offset, &port);
+		if (ret < 0)
+			return ret;
+	}
 	interval = policy_lookup_port_interval(rules, protocol_class - 1, port);
 	*slot = interval ? interval->policy_slot : rules->all_ports_slot[protocol_class];
 	if (packet->more_fragments)

@@ -294,16 +294,32 @@ describe('packets the program leaves unchanged, and how it counts them', () => {
     }
   });
 
-  it('a TCP header holding just the ports is enough to decide', () => {
-    const frame = truncate(tcpFrame(PORTS_ONLY, 5201), 14 + 40 + 4);
+  /** Runs the frame: encapsulated whole with policy `id`'s segments, counted only as such. */
+  function expectEncapsulatedBy(frame: Uint8Array, id: string): void {
     const { result, stats } = program.runCounting(frame);
     expect(stats).toEqual(onlyCounted({ encapsulated: 1 }));
     expectSrv6Encapsulation(frame, result.output, {
       mode: 'srh',
-      segments: segmentsOf('b-tcp-5201'),
+      segments: segmentsOf(id),
       source: '2001:db8:a::10',
     });
+  }
+
+  it('a TCP header holding just the ports is enough to decide', () => {
+    expectEncapsulatedBy(truncate(tcpFrame(PORTS_ONLY, 5201), 14 + 40 + 4), 'b-tcp-5201');
   });
+
+  // parse.h reads the IPv6 header and the first 13 bytes of TCP/UDP in one direct read when
+  // the frame has 14 + 53 bytes; shorter ones load the port with a helper. Both sides of that
+  // boundary must decide by port alike.
+  it.each([0, 4, 5, 6])(
+    'a UDP datagram with %i payload bytes (either side of the direct read) is decided by its port',
+    (payloadLength) => {
+      const frame = udpFrame(PORTS_ONLY, 53, { payloadLength });
+      expect(frame.length).toBe(14 + 40 + 8 + payloadLength);
+      expectEncapsulatedBy(frame, 'b-udp-53');
+    },
+  );
 
   describe('map values the program must not use', () => {
     // Slots far from the ones DatapathProgrammer hands out (it starts at 0).
