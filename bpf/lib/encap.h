@@ -24,7 +24,6 @@
 
 #include "srv6_maps.h"
 #include "eth.h"
-#include "device.h"
 #include "ipv6.h"
 #include "l4.h"
 #include "srh.h"
@@ -89,10 +88,12 @@ static __always_inline __be32 encap_version_class_flow(struct __sk_buff *skb,
  * SRV6_DROP_MTU_EXCEEDED: a packet that does not fit is dropped, never sent natively (that
  * would bypass the intent's path). This should not normally happen: the control plane lowers
  * the route MTU of steered prefixes by the encapsulation overhead, so the host sizes (or
- * fragments) its packets before they get here. The device's MTU and link header length come
- * from the skb (device.h): the fields and the comparison of bpf_check_mtu, without the call.
+ * fragments) its packets before they get here. The device MTU comes from bpf_check_mtu (Linux
+ * >= 5.12). Reading it from the kernel's sk_buff instead (bpf_cast_to_kern_ctx) saves ~7 ns but
+ * needs Linux >= 6.2, and Debian 12's own kernel is 6.1: not done (docs/datapath-program.md).
  *
- *   non-GSO    skb->len + header_length against the device MTU + its link header length.
+ *   non-GSO    bpf_check_mtu: skb->len + header_length against the device MTU (+ its link
+ *              header); a result of at most 14 + 1280 bytes fits any IPv6 link unasked.
  *   TCP GSO    always fits. One segment is IPv6 + extension headers + TCP header (options
  *              included) + gso_size. If that plus header_length fits the device MTU — the
  *              normal case, since the route MTU already made TCP's MSS smaller by the
@@ -109,18 +110,21 @@ static __always_inline __be32 encap_version_class_flow(struct __sk_buff *skb,
 static __always_inline int encap_check_mtu(struct __sk_buff *skb, const struct ipv6_packet *packet,
 					   __u64 header_length, __u64 *adjust_flags)
 {
+	__u32 mtu = 0; /* in: 0 = use skb->len; out: the device MTU */
 	__u32 gso_size = skb->gso_size;
 	__u32 transport_header_length;
-	struct device_mtu device;
 	__u64 segment_length;
+	long ret;
 
-	if (device_mtu_of(skb, &device) < 0)
-		return SRV6_DROP_ENCAP_FAILED;
 	if (!gso_size) {
-		if ((__u64)skb->len + header_length >
-		    (__u64)device.mtu + device.link_header_length)
-			return SRV6_DROP_MTU_EXCEEDED;
-		return 0;
+		/* Every link that carries IPv6 has an MTU of at least 1280 (RFC 8200 section 5):
+		 * smaller results (ACKs, small datagrams) fit without asking for the device MTU. */
+		if ((__u64)skb->len + header_length <= ETH_HEADER_LEN + IPV6_MINIMUM_MTU)
+			return 0;
+		ret = bpf_check_mtu(skb, 0, &mtu, (__s32)header_length, 0);
+		if (ret == BPF_MTU_CHK_RET_SUCCESS)
+			return 0;
+		return ret > 0 ? SRV6_DROP_MTU_EXCEEDED : SRV6_DROP_ENCAP_FAILED;
 	}
 	if (packet->next_header == IPV6_NEXT_HEADER_UDP) {
 		transport_header_length = UDP_HEADER_LEN;
@@ -135,16 +139,19 @@ static __always_inline int encap_check_mtu(struct __sk_buff *skb, const struct i
 		return 0;
 	}
 
+	/* With len_diff 0 a GSO skb always "passes"; only the MTU it reports is used. */
+	if (bpf_check_mtu(skb, 0, &mtu, 0, 0) < 0)
+		return SRV6_DROP_ENCAP_FAILED;
 	segment_length = (__u64)packet->upper_layer_offset - ETH_HEADER_LEN +
 			 transport_header_length + gso_size + header_length;
 
 	if (packet->next_header == IPV6_NEXT_HEADER_TCP) {
-		if (segment_length <= device.mtu)
+		if (segment_length <= mtu)
 			*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
 		return 0;
 	}
 	*adjust_flags |= BPF_F_ADJ_ROOM_FIXED_GSO;
-	return segment_length > device.mtu ? SRV6_DROP_MTU_EXCEEDED : 0;
+	return segment_length > mtu ? SRV6_DROP_MTU_EXCEEDED : 0;
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "verdict.h"
 
 #define IPV6_VERSION 6
+#define IPV6_MINIMUM_MTU 1280 /* RFC 8200 section 5: every link carrying IPv6 */
 #define IPV6_HEADER_LEN 40
 #define IPV6_TRAFFIC_CLASS_SHIFT 20
 #define IPV6_FLOW_LABEL_MASK 0x000fffffU
