@@ -162,42 +162,50 @@ describe('host-agent reconciler', () => {
     }
   });
 
-  it('a change to one intent rewrites only its slot; a restarted agent rewrites nothing', async () => {
+  it('a change to one intent moves only its policy to a new slot; a restarted agent rewrites nothing', async () => {
     const datapath = new MemoryDatapath();
     let agent = await startAgent(datapath);
-    await statusOf(storage, 'host-a.web', 'programmed');
-    await storage.policies.put(
-      policyKey('host-a', 'db'),
-      encodeJson(record('db', ['fc00:0:2::1', 'fc00:0:4::d6'])),
-    );
-    await statusOf(storage, 'host-a.db', 'programmed');
-    await agent.settled();
-    datapath.policies.writes.length = 0;
-    datapath.prefixes.writes.length = 0;
-    await storage.policies.put(
-      policyKey('host-a', 'db'),
-      encodeJson(record('db', ['fc00:0:3::1', 'fc00:0:4::d6'], { intentRevision: 2 })),
-    );
-    await statusOf(storage, 'host-a.db', 'programmed');
-    const deadline = Date.now() + 5000;
-    while (datapath.policies.writes.length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    await agent.settled();
-    expect(datapath.policies.writes).toHaveLength(1);
-    expect(datapath.prefixes.writes).toHaveLength(0);
-    await agent.onApplicationShutdown();
+    try {
+      await statusOf(storage, 'host-a.web', 'programmed');
+      await storage.policies.put(
+        policyKey('host-a', 'db'),
+        encodeJson(record('db', ['fc00:0:2::1', 'fc00:0:4::d6'])),
+      );
+      await statusOf(storage, 'host-a.db', 'programmed');
+      await agent.settled();
+      datapath.policies.writes.length = 0;
+      datapath.prefixes.writes.length = 0;
+      await storage.policies.put(
+        policyKey('host-a', 'db'),
+        encodeJson(record('db', ['fc00:0:3::1', 'fc00:0:4::d6'], { intentRevision: 2 })),
+      );
+      await statusOf(storage, 'host-a.db', 'programmed');
+      const deadline = Date.now() + 5000;
+      while (datapath.policies.writes.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      await agent.settled();
+      // the changed policy goes to a fresh slot, its rule set is pointed there, the old slot is
+      // cleared (never an in-place rewrite a packet could read half done); web is not touched
+      const [written, cleared] = datapath.policies.writes;
+      expect(datapath.policies.writes).toHaveLength(2);
+      expect(written).not.toEqual(cleared);
+      expect(datapath.prefixes.writes).toHaveLength(1);
+      await agent.onApplicationShutdown();
 
-    // a new agent on the same maps (the kernel's, after a restart) re-reads KV and changes nothing
-    datapath.policies.writes.length = 0;
-    agent = await startAgent(new MemoryDatapath(datapath));
-    const until = Date.now() + 5000;
-    while (agent.reconciles === 0 && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 20));
-    await agent.settled();
-    expect(agent.reconciles).toBeGreaterThan(0);
-    expect(datapath.prefixes.writes).toEqual([]);
-    expect(datapath.policies.writes).toEqual([]);
-    await agent.onApplicationShutdown();
+      // a new agent on the same maps (the kernel's, after a restart) re-reads KV and changes nothing
+      datapath.policies.writes.length = 0;
+      datapath.prefixes.writes.length = 0;
+      agent = await startAgent(new MemoryDatapath(datapath));
+      const until = Date.now() + 5000;
+      while (agent.reconciles === 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      await agent.settled();
+      expect(agent.reconciles).toBeGreaterThan(0);
+      expect(datapath.prefixes.writes).toEqual([]);
+      expect(datapath.policies.writes).toEqual([]);
+    } finally {
+      await agent.onApplicationShutdown();
+    }
   });
 
   it('a deleted policy is removed from the datapath and its status disappears', async () => {
