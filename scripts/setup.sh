@@ -29,7 +29,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 }
 
 packages=(clang llvm libbpf-dev libbpf1 bpftool iproute2 iperf3 tcpdump iputils-ping python3
-  nats-server netcat-openbsd ethtool nftables make docker-compose)
+  nats-server netcat-openbsd ethtool nftables make docker-compose openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -61,4 +61,9 @@ fi
 step "building TypeScript (tsc -b) and BPF (make -C bpf)"
 npx tsc -b tsconfig.json
 make -s -C bpf
+
+# NATS users and permissions, TLS and the HTTP token for running the services outside the lab
+# (the lab makes its own per run); kept when present (docs/security.md).
+step "credentials in /etc/srv6-intents"
+bash scripts/credentials.sh --dir /etc/srv6-intents --topology examples/topology.yaml >/dev/null
 step "ready"

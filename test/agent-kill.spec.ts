@@ -11,6 +11,7 @@ import {
   destroyLab,
   flowFor,
   isRunning,
+  labBusOptions,
   LabControl,
   loadIntents,
   loadTopology,
@@ -33,7 +34,7 @@ let state: LabState | undefined;
 
 beforeAll(async () => {
   started = await startLab(topology, (owned) => (state = owned), { tag: 's6k' });
-  const nc = await connectBus({ servers: state!.natsUrl!, name: 'agent kill test' });
+  const nc = await connectBus(labBusOptions(state!, 'agent kill test'));
   try {
     const control = await LabControl.open(nc);
     const revision = await control.applyTopology(topology);

@@ -8,6 +8,7 @@
 import { jest } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from '@nats-io/transport-node';
 import { connectBus } from '@srv6/bus';
 import type { Intent } from '@srv6/schema';
 import {
@@ -15,6 +16,7 @@ import {
   flowFor,
   isRunning,
   LAB_MTU,
+  labBusOptions,
   labNamespaces,
   LabControl,
   loadIntents,
@@ -95,7 +97,7 @@ const send = (flow: Flow): Promise<FlowResult> =>
 
 beforeAll(async () => {
   started = await startLab(topology, (owned) => (state = owned), { tag: 's6t' });
-  nc = await connectBus({ servers: state!.natsUrl!, name: 'lab test' });
+  nc = await connectBus(labBusOptions(state!, 'lab test'));
   control = await LabControl.open(nc);
   const revision = await control.applyTopology(topology);
   for (const intent of intents) await control.applyIntent(intent);
@@ -251,6 +253,30 @@ describe('reconvergence', () => {
     const settled = await udpFlow(lab(), flowOf('low-jitter'), 300, 500, 3000);
     expect(routersOf(settled)).toEqual(['r1', 'r3', 'r6']);
     expect(settled.received).toBe(settled.sent);
+  });
+});
+
+describe('security (docs/security.md)', () => {
+  it('gives every process its own NATS user over TLS and needs the token for HTTP writes', async () => {
+    const owned = state!;
+    const users = owned.processes.map((item) => [item.name, item.env['NATS_USER']]);
+    expect(users).toEqual(
+      owned.processes.map((item) => [
+        item.name,
+        item.name === 'nats-server'
+          ? undefined
+          : item.name.startsWith('host-agent-')
+            ? `agent-${item.name.slice('host-agent-'.length)}`
+            : item.name.replace(/-\d+$/, ''),
+      ]),
+    );
+    const caFile = owned.clientBus!.caFile;
+    await expect(
+      connect({ servers: owned.natsUrl!, tls: { caFile }, maxReconnectAttempts: 0 }),
+    ).rejects.toThrow(/Authorization Violation/);
+    const write = await fetch(`${owned.httpUrl}/v1/intents/low-latency`, { method: 'DELETE' });
+    expect(write.status).toBe(401);
+    expect((await fetch(`${owned.httpUrl}/v1/intents/low-latency`)).status).toBe(200);
   });
 });
 

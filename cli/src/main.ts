@@ -5,9 +5,11 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_NATS_URL } from '@srv6/bus';
 import { applyFile } from './commands/apply.js';
+import { generateCredentials, type CredentialsFlags } from './commands/credentials.js';
 import { describeIntent } from './commands/describe.js';
 import { deleteIntent, getIntents, showTopology } from './commands/intents.js';
 import { pathCompute } from './commands/path-compute.js';
+import type { BusTarget } from './bus-client.js';
 import { CliError, parseFormat } from './output.js';
 
 const program = new Command('srv6')
@@ -18,11 +20,27 @@ const program = new Command('srv6')
       .default(DEFAULT_NATS_URL)
       .env('NATS_URL'),
   )
+  .addOption(new Option('--user <name>', 'NATS user (docs/security.md)').env('NATS_USER'))
+  .addOption(new Option('--password <secret>', 'NATS password').env('NATS_PASS'))
+  .addOption(
+    new Option('--ca <file>', 'CA of the NATS server certificate: connect with TLS').env('NATS_CA'),
+  )
   .addOption(new Option('-o, --output <format>', 'json, yaml or table').default('table'));
 
-const options = (): { server: string; output: ReturnType<typeof parseFormat> } => {
-  const { server, output } = program.opts<{ server: string; output: string }>();
-  return { server, output: parseFormat(output) };
+interface GlobalOptions {
+  server: string;
+  user?: string;
+  password?: string;
+  ca?: string;
+  output: string;
+}
+
+const options = (): { bus: BusTarget; output: ReturnType<typeof parseFormat> } => {
+  const { server, user, password, ca, output } = program.opts<GlobalOptions>();
+  return {
+    bus: { server, user, pass: password, caFile: ca },
+    output: parseFormat(output),
+  };
 };
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
 
@@ -44,7 +62,7 @@ program
   .command('apply')
   .description('apply an intent (or a topology) from a file; - reads standard input')
   .requiredOption('-f, --file <file>', 'YAML or JSON document')
-  .action(async (flags: { file: string }) => print(await applyFile(options().server, flags.file)));
+  .action(async (flags: { file: string }) => print(await applyFile(options().bus, flags.file)));
 
 program
   .command('get')
@@ -53,7 +71,7 @@ program
   .action(async (resource: string) => {
     if (resource !== 'intents')
       throw new CliError(`get: unknown resource '${resource}' (try: intents)`);
-    print(await getIntents(options().server, options().output));
+    print(await getIntents(options().bus, options().output));
   });
 
 program
@@ -64,7 +82,7 @@ program
   .action(async (resource: string, name: string) => {
     if (resource !== 'intent')
       throw new CliError(`describe: unknown resource '${resource}' (try: intent NAME)`);
-    print(await describeIntent(options().server, name, options().output));
+    print(await describeIntent(options().bus, name, options().output));
   });
 
 program
@@ -75,7 +93,7 @@ program
   .action(async (resource: string, name: string) => {
     if (resource !== 'intent')
       throw new CliError(`delete: unknown resource '${resource}' (try: intent NAME)`);
-    print(await deleteIntent(options().server, name));
+    print(await deleteIntent(options().bus, name));
   });
 
 const topology = program.command('topology').description('the network topology');
@@ -84,12 +102,28 @@ topology
   .description('apply a topology from a file')
   .requiredOption('-f, --file <file>', 'YAML or JSON document')
   .action(async (flags: { file: string }) =>
-    print(await applyFile(options().server, flags.file, 'Topology')),
+    print(await applyFile(options().bus, flags.file, 'Topology')),
   );
 topology
   .command('show')
   .description('show the stored topology')
-  .action(async () => print(await showTopology(options().server, options().output)));
+  .action(async () => print(await showTopology(options().bus, options().output)));
+
+program
+  .command('credentials')
+  .description(
+    'create or complete a credentials directory: NATS users and permissions, TLS, HTTP token (idempotent)',
+  )
+  .option('--dir <directory>', 'where (created 0755, secrets 0600)', '/etc/srv6-intents')
+  .option('--topology <file>', 'one NATS user per host of this topology')
+  .option('--hosts <names>', 'more host users, comma-separated')
+  .option(
+    '--server-name <name>',
+    'a name or address clients use for nats-server (repeat; default localhost, 127.0.0.1, ::1, nats)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--mounted-at <path>', 'the path processes see the directory at (a container mount)')
+  .action((flags: CredentialsFlags) => print(generateCredentials(flags)));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`srv6: ${error instanceof Error ? error.message : String(error)}\n`);

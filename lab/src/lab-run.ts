@@ -6,6 +6,7 @@ import { connectBus } from '@srv6/bus';
 import type { Intent, Topology } from '@srv6/schema';
 import {
   LabControl,
+  labBusOptions,
   measureReconvergence,
   flowFor,
   unmatchedFlow,
@@ -105,7 +106,7 @@ export async function runLab(
   intents: Intent[],
 ): Promise<void> {
   const { lab, state } = run;
-  const nc = await connectBus({ servers: state.natsUrl!, name: 'srv6 lab' });
+  const nc = await connectBus(labBusOptions(state, 'srv6 lab'));
   try {
     const control = await LabControl.open(nc);
     const topologyRevision = await control.applyTopology(topology);

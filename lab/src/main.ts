@@ -58,9 +58,20 @@ async function main(): Promise<void> {
 
 function printKept(state: LabState, hosts: string[], ns: (node: string) => string): void {
   console.log(`\nThe lab is kept (${state.prefix}). Reach it with:`);
+  const bus = state.clientBus;
+  if (bus) {
+    console.log(
+      `  export NATS_USER=${bus.user} NATS_PASS=${bus.pass} NATS_CA=${bus.caFile}   # the client user, TLS`,
+    );
+  }
   console.log(`  npx srv6 get intents --server ${state.natsUrl}`);
   console.log(`  npx srv6 describe intent low-latency --server ${state.natsUrl}`);
   console.log(`  curl ${state.httpUrl}/v1/intents`);
+  if (state.httpToken) {
+    console.log(
+      `  curl -X DELETE -H 'Authorization: Bearer ${state.httpToken}' ${state.httpUrl}/v1/intents/NAME   # HTTP writes need the token`,
+    );
+  }
   for (const host of hosts) console.log(`  ip netns exec ${ns(host)} bash      # ${host}`);
   for (const [name, url] of Object.entries(state.metricsUrls ?? {}))
     console.log(`  curl ${url}      # ${name} metrics (Prometheus)`);

@@ -1,7 +1,14 @@
 /** `srv6 describe intent NAME`: the intent, and per host its path, segments, state, counters. */
-import { Kvm } from '@nats-io/kv';
-import { BUCKETS, decodeJson, FieldError, PolicyRecord, StatusRecord, SUBJECTS } from '@srv6/bus';
-import { request, withBus } from '../bus-client.js';
+import type { KV } from '@nats-io/kv';
+import {
+  decodeJson,
+  openClientStorage,
+  FieldError,
+  PolicyRecord,
+  StatusRecord,
+  SUBJECTS,
+} from '@srv6/bus';
+import { request, withBus, type BusTarget } from '../bus-client.js';
 import { refuse } from '../documents.js';
 import { OutputFormat, render, table } from '../output.js';
 
@@ -15,8 +22,7 @@ interface HostView {
   reason: string;
 }
 
-async function readBucket<T>(kvm: Kvm, bucket: string, filter: string): Promise<Map<string, T>> {
-  const kv = await kvm.open(bucket);
+async function readBucket<T>(kv: KV, filter: string): Promise<Map<string, T>> {
   const result = new Map<string, T>();
   for await (const key of await kv.keys(filter)) {
     const entry = await kv.get(key);
@@ -26,19 +32,19 @@ async function readBucket<T>(kvm: Kvm, bucket: string, filter: string): Promise<
 }
 
 export async function describeIntent(
-  server: string,
+  bus: BusTarget,
   name: string,
   format: OutputFormat,
 ): Promise<string> {
-  return withBus(server, async (nc) => {
+  return withBus(bus, async (nc) => {
     const reply = await request<
       | { ok: true; intent: Record<string, unknown>; revision: number }
       | { ok: false; errors: FieldError[] }
     >(nc, SUBJECTS.intentsGet, { name });
     if (!reply.ok) refuse(`describe ${name}`, reply.errors);
-    const kvm = new Kvm(nc);
-    const policies = await readBucket<PolicyRecord>(kvm, BUCKETS.policies, `*.${name}`);
-    const statuses = await readBucket<StatusRecord>(kvm, BUCKETS.status, `*.${name}`);
+    const storage = await openClientStorage(nc);
+    const policies = await readBucket<PolicyRecord>(storage.policies, `*.${name}`);
+    const statuses = await readBucket<StatusRecord>(storage.status, `*.${name}`);
     const hosts = [...new Set([...policies.keys(), ...statuses.keys()])].sort();
     const views: HostView[] = hosts.map((host) => {
       const policy = policies.get(host);

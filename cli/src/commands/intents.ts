@@ -1,6 +1,6 @@
 /** `srv6 get intents`, `srv6 delete intent NAME`, `srv6 topology show`. */
 import { SUBJECTS, FieldError } from '@srv6/bus';
-import { request, withBus } from '../bus-client.js';
+import { request, withBus, type BusTarget } from '../bus-client.js';
 import { refuse } from '../documents.js';
 import { OutputFormat, render, table } from '../output.js';
 
@@ -18,8 +18,8 @@ interface IntentSummary {
 
 type Reply<T> = ({ ok: true } & T) | { ok: false; errors: FieldError[] };
 
-export async function getIntents(server: string, format: OutputFormat): Promise<string> {
-  const reply = await withBus(server, (nc) =>
+export async function getIntents(bus: BusTarget, format: OutputFormat): Promise<string> {
+  const reply = await withBus(bus, (nc) =>
     request<Reply<{ intents: IntentSummary[] }>>(nc, SUBJECTS.intentsList, {}),
   );
   if (!reply.ok) refuse('list', reply.errors);
@@ -38,16 +38,16 @@ export async function getIntents(server: string, format: OutputFormat): Promise<
   );
 }
 
-export async function deleteIntent(server: string, name: string): Promise<string> {
-  const reply = await withBus(server, (nc) =>
+export async function deleteIntent(bus: BusTarget, name: string): Promise<string> {
+  const reply = await withBus(bus, (nc) =>
     request<Reply<{ name: string }>>(nc, SUBJECTS.intentsDelete, { name }),
   );
   if (!reply.ok) refuse(`delete ${name}`, reply.errors);
   return `intent ${name} deleted`;
 }
 
-export async function showTopology(server: string, format: OutputFormat): Promise<string> {
-  const reply = await withBus(server, (nc) =>
+export async function showTopology(bus: BusTarget, format: OutputFormat): Promise<string> {
+  const reply = await withBus(bus, (nc) =>
     request<
       Reply<{
         topology: {

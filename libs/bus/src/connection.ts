@@ -1,5 +1,5 @@
 /** A NATS connection that reconnects forever (services must survive a nats-server restart). */
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import { connect, NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 
 export interface BusOptions {
   readonly servers: string | string[];
@@ -7,14 +7,35 @@ export interface BusOptions {
   readonly name: string;
   readonly user?: string;
   readonly pass?: string;
+  /**
+   * PEM file of the CA that signed nats-server's certificate (NATS_CA): the connection is TLS,
+   * and the server's name or address must be in its certificate.
+   */
+  readonly caFile?: string;
+}
+
+/**
+ * Replies and KV watches of a user arrive on `_INBOX.<user>.…`: the server lets each user
+ * subscribe only to its own prefix (docs/security.md), so no one reads another's replies.
+ */
+export const inboxPrefixFor = (user: string): string => `_INBOX.${user}`;
+
+/** The authentication, TLS and inbox part of a connection's options (also for the Nest transport). */
+export function securityOptions(
+  options: Pick<BusOptions, 'user' | 'pass' | 'caFile'>,
+): Pick<NodeConnectionOptions, 'user' | 'pass' | 'tls' | 'inboxPrefix'> {
+  return {
+    ...(options.user ? { user: options.user, inboxPrefix: inboxPrefixFor(options.user) } : {}),
+    ...(options.pass ? { pass: options.pass } : {}),
+    ...(options.caFile ? { tls: { caFile: options.caFile } } : {}),
+  };
 }
 
 export function connectBus(options: BusOptions): Promise<NatsConnection> {
   return connect({
     servers: options.servers,
     name: options.name,
-    user: options.user,
-    pass: options.pass,
+    ...securityOptions(options),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     pingInterval: 5000,

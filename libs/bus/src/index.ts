@@ -4,3 +4,5 @@ export * from './json.js';
 export * from './connection.js';
 export * from './storage.js';
 export * from './nats-server-process.js';
+export * from './permissions.js';
+export * from './credentials.js';

@@ -14,8 +14,19 @@ export const SUBJECTS = {
   intentsDescribe: 'srv6.intents.describe',
 } as const;
 
-/** Per-host state changes of an intent (SPEC), published by host-agents and path-svc. */
+/**
+ * Per-host state changes of an intent (SPEC). Only intent-svc publishes here: it republishes
+ * what host-agents report on their own agentStatusSubject, after checking that the report is
+ * about the host the subject names (an agent may publish on its own host's subjects only).
+ */
 export const statusSubject = (intent: string): string => `srv6.status.intents.${intent}`;
+/** Every intent's status events (what a client subscribes to for all of them). */
+export const STATUS_SUBJECTS = 'srv6.status.intents.>';
+/** Internal: a host-agent's status report of one intent; per host, so permissions can pin it. */
+export const agentStatusSubject = (host: string, intent: string): string =>
+  `srv6.agent.${host}.status.${intent}`;
+/** What intent-svc listens on to republish status reports (queue group `intent-svc`). */
+export const AGENT_STATUS_SUBJECTS = 'srv6.agent.*.status.*';
 
 /** JetStream stream of change events (internal): intent-svc publishes, path-svc consumes. */
 export const EVENTS_STREAM = 'SRV6_EVENTS';

@@ -16,6 +16,8 @@ export interface NatsServerProcess {
   restart(): Promise<void>;
   /** stop() and delete the store. */
   destroy(): Promise<void>;
+  /** Everything the server printed so far, over restarts (tests look for permission errors). */
+  output(): string;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -63,6 +65,7 @@ export async function startNatsServer(
   const port = options.port ?? (await freePort());
   const storeDirectory = options.storeDirectory ?? mkdtempSync(join(tmpdir(), 'srv6-nats-'));
   let child: ChildProcess | undefined;
+  let printed = '';
 
   const start = async (): Promise<void> => {
     let output = '';
@@ -77,8 +80,12 @@ export async function startNatsServer(
       ...(options.extraArgs ?? []),
     ];
     const started = spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+      printed += chunk.toString();
+    };
+    started.stdout?.on('data', collect);
+    started.stderr?.on('data', collect);
     started.once(
       'error',
       (error) => (output += `spawn failed: ${error.message} (apt-get install nats-server)`),
@@ -108,6 +115,7 @@ export async function startNatsServer(
       await stop();
       await start();
     },
+    output: () => printed,
     destroy: async () => {
       await stop();
       rmSync(storeDirectory, { recursive: true, force: true });

@@ -49,12 +49,38 @@ export function validateTopology(input: unknown): Result<Topology> {
 }
 
 /**
+ * What the network decides, never an intent: a user naming one gets told why (SIDs come only
+ * from the topology, paths and the outer source address from path-svc; docs/security.md).
+ */
+const CHOSEN_BY_THE_NETWORK = new Set([
+  'segments',
+  'sids',
+  'segmentList',
+  'sidList',
+  'path',
+  'source',
+]);
+
+function explainNetworkFields(errors: readonly FieldError[]): FieldError[] {
+  return errors.map((error) => {
+    const field = /^unknown field '(.+)'$/.exec(error.message)?.[1];
+    if (field === undefined || !CHOSEN_BY_THE_NETWORK.has(field)) return error;
+    return {
+      path: error.path,
+      message:
+        `unknown field '${field}': an intent cannot set segments, SIDs, a path or a source ` +
+        'address; path-svc computes them from the topology for the hosts the intent names',
+    };
+  });
+}
+
+/**
  * Validates a parsed Intent; with a topology, also that every name it uses exists there and the
  * destination has an egress. On success protocol ('any') and encapsulation ('srh') are filled in.
  */
 export function validateIntent(input: unknown, topology?: Topology): Result<Intent> {
   const structure = validateStructure(IntentDto, input, 'Intent');
-  if (!structure.ok) return structure;
+  if (!structure.ok) return { ok: false, errors: explainNetworkFields(structure.errors) };
   const intent = structure.value;
   intent.spec.match.protocol ??= DEFAULT_PROTOCOL;
   intent.spec.encapsulation ??= DEFAULT_ENCAPSULATION;

@@ -7,11 +7,11 @@ import {
   connectBus,
   decodeJson,
   encodeJson,
-  openStorage,
+  openClientStorage,
   policyKey,
   SUBJECTS,
   type ApplyReply,
-  type BusStorage,
+  type HostStorage,
   type PolicyRecord,
   type StatusRecord,
 } from '@srv6/bus';
@@ -40,11 +40,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class LabControl {
   private constructor(
     readonly nc: NatsConnection,
-    private readonly storage: BusStorage,
+    private readonly storage: HostStorage,
   ) {}
 
   static async open(nc: NatsConnection): Promise<LabControl> {
-    return new LabControl(nc, await openStorage(nc));
+    return new LabControl(nc, await openClientStorage(nc));
   }
 
   private async apply(subject: string, document: unknown): Promise<number> {

@@ -6,7 +6,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@srv6/bus';
+import {
+  agentUser,
+  CLIENT_USER,
+  ensureCredentials,
+  freePort,
+  INTENT_SVC_USER,
+  PATH_SVC_USER,
+} from '@srv6/bus';
 import { PIN_ROOT } from '@srv6/datapath';
 import { saveLabState, type LabState } from './lab-state.js';
 import { startDetached, waitForLog, waitForPort, type LabProcess } from './lab-processes.js';
@@ -40,11 +47,20 @@ export async function startLabServices(
 
   const natsPort = await freePort();
   const store = join(state.runDirectory, 'nats');
+  // Per-lab credentials (docs/security.md): a NATS user per process with its permissions, TLS,
+  // the HTTP token; nats-server takes the users and TLS from the generated config.
+  const credentials = ensureCredentials({
+    directory: join(state.runDirectory, 'credentials'),
+    hosts: lab.plan.hosts.map((host) => host.name),
+  });
+  state.clientBus = credentials.user(CLIENT_USER);
+  state.httpToken = credentials.httpToken;
+  const natsConfig = credentials.serverConfig;
   const nats = track(
     startDetached(
       'nats-server',
       'nats-server',
-      ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', store],
+      ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', store, '-c', natsConfig],
       {},
       join(logs, 'nats-server.log'),
     ),
@@ -78,14 +94,21 @@ export async function startLabServices(
     ...lab.plan.hosts.map((host) => `host-agent-${host.name}`),
   ])
     metricsPorts.set(name, await freePort());
-  const intentSvc = service('intent-svc', 'intent-svc', { HTTP_PORT: String(httpPort) });
+  const intentSvc = service('intent-svc', 'intent-svc', {
+    ...credentials.env(INTENT_SVC_USER),
+    HTTP_PORT: String(httpPort),
+  });
   const pathSvcs = Array.from({ length: instances }, (_, i) =>
-    service(`path-svc-${i + 1}`, 'path-svc', { INSTANCE: `${state.prefix}-path-${i + 1}` }),
+    service(`path-svc-${i + 1}`, 'path-svc', {
+      ...credentials.env(PATH_SVC_USER),
+      INSTANCE: `${state.prefix}-path-${i + 1}`,
+    }),
   );
   const agents = lab.plan.hosts.map((host) => {
     const instance = `${state.prefix}-${host.name}`;
     state.pinDirectories.push(`${PIN_ROOT}/${instance}`);
     return service(`host-agent-${host.name}`, 'host-agent', {
+      ...credentials.env(agentUser(host.name)),
       HOST_NAME: host.name,
       INTERFACE: host.uplink,
       NETNS: lab.ns(host.name),

@@ -4,6 +4,7 @@
  * killed — and nothing is left behind: processes, namespaces, pinned BPF objects, directories.
  */
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -27,6 +28,10 @@ export interface LabState {
   readonly runDirectory: string;
   processes: LabProcess[];
   pinDirectories: string[];
+  /** The lab's client NATS user (TLS): labBusOptions. The state file is private (0600). */
+  clientBus?: { user: string; pass: string; caFile: string };
+  /** Bearer token of intent-svc's HTTP writes. */
+  httpToken?: string;
   natsUrl?: string;
   httpUrl?: string;
   /** Where each service process serves Prometheus metrics, by process name. */
@@ -37,7 +42,9 @@ export const stateFile = (prefix: string): string => join(LAB_STATE_DIRECTORY, `
 
 export function saveLabState(state: LabState): void {
   mkdirSync(LAB_STATE_DIRECTORY, { recursive: true });
-  writeFileSync(stateFile(state.prefix), JSON.stringify(state, null, 2) + '\n');
+  // It holds the lab's credentials (processes' environments, the client user): owner only.
+  writeFileSync(stateFile(state.prefix), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(stateFile(state.prefix), 0o600);
 }
 
 export function listLabStates(): LabState[] {

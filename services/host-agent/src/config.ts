@@ -11,6 +11,8 @@ export interface AgentConfig {
   readonly natsUrl: string;
   readonly natsUser?: string;
   readonly natsPass?: string;
+  /** PEM file of the CA of nats-server's TLS certificate (NATS_CA): connect with TLS. */
+  readonly natsCa?: string;
   /** Policies the datapath maps hold. */
   readonly capacity: number;
   /** How often counters are reported, ms. */
@@ -44,6 +46,7 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     natsUrl: env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
     natsUser: env['NATS_USER'] || undefined,
     natsPass: env['NATS_PASS'] || undefined,
+    natsCa: env['NATS_CA'] || undefined,
     capacity,
     reportIntervalMs: Number(env['REPORT_INTERVAL_MS'] ?? 2000),
     instance: env['DATAPATH_INSTANCE'] || host,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsConnection } from '@nats-io/transport-node';
-import { BusStorage, connectBus, openStorage } from '@srv6/bus';
+import { connectBus, HostStorage, openHostStorage } from '@srv6/bus';
 import { HostAgentMetrics, LOGGER, type Logger } from '@srv6/observability';
 import { AGENT_CONFIG, AgentConfig, loadAgentConfig } from './config.js';
 import { DATAPATH_PORT, KernelDatapath } from './repositories/datapath.repository.js';
@@ -21,12 +21,17 @@ import { NatsLifecycle, NATS_CONNECTION, BUS_STORAGE } from './repositories/nats
           name: `host-agent ${config.host}`,
           user: config.natsUser,
           pass: config.natsPass,
+          caFile: config.natsCa,
         }),
       inject: [AGENT_CONFIG],
     },
     {
       provide: BUS_STORAGE,
-      useFactory: (nc: NatsConnection) => openStorage(nc),
+      // With NATS permissions the agent cannot create the buckets: it waits for the services.
+      useFactory: (nc: NatsConnection) =>
+        openHostStorage(nc, (reason) =>
+          process.stdout.write(JSON.stringify({ event: 'waiting-for-buckets', reason }) + '\n'),
+        ),
       inject: [NATS_CONNECTION],
     },
     {
@@ -36,13 +41,13 @@ import { NatsLifecycle, NATS_CONNECTION, BUS_STORAGE } from './repositories/nats
     },
     {
       provide: PolicyWatcher,
-      useFactory: (storage: BusStorage, config: AgentConfig) =>
+      useFactory: (storage: HostStorage, config: AgentConfig) =>
         new PolicyWatcher(storage.policies, config.host),
       inject: [BUS_STORAGE, AGENT_CONFIG],
     },
     {
       provide: StatusRepository,
-      useFactory: (nc: NatsConnection, storage: BusStorage) =>
+      useFactory: (nc: NatsConnection, storage: HostStorage) =>
         new StatusRepository(nc, storage.status),
       inject: [NATS_CONNECTION, BUS_STORAGE],
     },

@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { MAX_MESSAGE_BYTES } from '@srv6/bus';
+import { MAX_MESSAGE_BYTES, securityOptions } from '@srv6/bus';
 import {
   IntentSvcMetrics,
   METRICS_PATH,
@@ -20,6 +20,7 @@ import {
 } from '@srv6/observability';
 import type { IntentSvcConfig } from './config.js';
 import { bodyErrorHandler } from './controllers/body-error.handler.js';
+import { writeAuthorization } from './controllers/write-authorization.js';
 import { IntentSvcModule } from './intent-svc.module.js';
 import { NATS_CONNECTION } from './repositories/bus.providers.js';
 import { RawJsonDeserializer } from './transport/raw-json.deserializer.js';
@@ -54,6 +55,8 @@ export async function startIntentSvc(
     IntentSvcModule.register(config, log, metrics),
     { bodyParser: false, logger: new NestPinoLogger(log) },
   );
+  // Writes need the bearer token (HTTP_TOKEN), checked before any body is read.
+  app.use(writeAuthorization(config.httpToken));
   // Every body arrives as bytes: the service decodes UTF-8 and JSON or YAML the same way it
   // does for NATS messages.
   app.useBodyParser('raw', { type: () => true, limit: MAX_MESSAGE_BYTES });
@@ -64,8 +67,7 @@ export async function startIntentSvc(
     options: {
       servers: config.natsUrl,
       name: `${config.instance}-requests`,
-      user: config.natsUser,
-      pass: config.natsPass,
+      ...securityOptions({ user: config.natsUser, pass: config.natsPass, caFile: config.natsCa }),
       queue: INTENT_SVC_QUEUE,
       serializer: new RawJsonSerializer(),
       deserializer: new RawJsonDeserializer(),

@@ -3,6 +3,8 @@ export interface PathSvcConfig {
   readonly natsUrl: string;
   readonly natsUser?: string;
   readonly natsPass?: string;
+  /** PEM file of the CA of nats-server's TLS certificate (NATS_CA): connect with TLS. */
+  readonly natsCa?: string;
   /** Name shown in logs and on the NATS connection. */
   readonly instance: string;
 }
@@ -14,6 +16,7 @@ export function loadPathSvcConfig(env: NodeJS.ProcessEnv = process.env): PathSvc
     natsUrl: env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
     natsUser: env['NATS_USER'] || undefined,
     natsPass: env['NATS_PASS'] || undefined,
+    natsCa: env['NATS_CA'] || undefined,
     instance: env['INSTANCE'] ?? `path-svc-${process.pid}`,
   };
 }

@@ -20,6 +20,7 @@ import { BUS_STORAGE, NATS_CONNECTION, PathSvcRunner } from './path-svc.runner.j
           name: config.instance,
           user: config.natsUser,
           pass: config.natsPass,
+          caFile: config.natsCa,
         }),
       inject: [PATH_SVC_CONFIG],
     },

@@ -3,7 +3,7 @@
  * every current value, so a restart or a reconnect re-reads the full desired state.
  */
 import { KV } from '@nats-io/kv';
-import { decodeJson, hostPolicyFilter, PolicyRecord } from '@srv6/bus';
+import { decodeJson, hostPolicyFilter, policyKey, PolicyRecord } from '@srv6/bus';
 
 export type PolicyListener = (
   records: ReadonlyMap<string, PolicyRecord>,
@@ -33,8 +33,12 @@ export class PolicyWatcher {
     this.stopWatch = () => watch.stop();
     void (async () => {
       for await (const entry of watch) {
-        if (entry.operation === 'PUT') {
-          this.records.set(entry.key, decodeJson<PolicyRecord>(entry.value));
+        const record =
+          entry.operation === 'PUT' ? decodeJson<PolicyRecord>(entry.value) : undefined;
+        // Only this host's policies: a record about another host or intent than its key names
+        // is not programmed (path-svc never writes one; the key is what permissions protect).
+        if (record && policyKey(record.host, record.intent) === entry.key) {
+          this.records.set(entry.key, record);
         } else {
           this.records.delete(entry.key);
         }

@@ -5,6 +5,7 @@ import { connectBus, openStorage, type BusStorage } from '@srv6/bus';
 import { INTENT_SVC_CONFIG, type IntentSvcConfig } from '../config.js';
 import { EventPublisher } from './event.publisher.js';
 import { IntentRepository } from './intent.repository.js';
+import { StatusRelay } from './status.relay.js';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const BUS_STORAGE = Symbol('BUS_STORAGE');
@@ -28,6 +29,7 @@ export const BUS_PROVIDERS: Provider[] = [
         name: config.instance,
         user: config.natsUser,
         pass: config.natsPass,
+        caFile: config.natsCa,
       }),
     inject: [INTENT_SVC_CONFIG],
   },
@@ -45,6 +47,11 @@ export const BUS_PROVIDERS: Provider[] = [
     provide: EventPublisher,
     useFactory: (storage: BusStorage) => new EventPublisher(storage.js),
     inject: [BUS_STORAGE],
+  },
+  {
+    provide: StatusRelay,
+    useFactory: (nc: NatsConnection) => new StatusRelay(nc),
+    inject: [NATS_CONNECTION],
   },
   BusConnectionCloser,
 ];
