@@ -35,6 +35,15 @@ function withoutRevision<T extends { metadata: { revision?: number } }>(document
   return { ...document, metadata };
 }
 
+/** `work`'s result, or undefined when it takes longer than `ms`. */
+function within<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), ms)),
+  );
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class LabControl {
@@ -47,8 +56,8 @@ export class LabControl {
     return new LabControl(nc, await openClientStorage(nc));
   }
 
-  private async apply(subject: string, document: unknown): Promise<number> {
-    const reply = await this.nc.request(subject, encodeJson(document), { timeout: 10_000 });
+  private async apply(subject: string, document: unknown, timeoutMs = 10_000): Promise<number> {
+    const reply = await this.nc.request(subject, encodeJson(document), { timeout: timeoutMs });
     const body = decodeJson<ApplyReply>(reply.data);
     if (!body.ok) {
       const problems = body.errors.map((e) => `${e.path || '(document)'}: ${e.message}`);
@@ -62,8 +71,8 @@ export class LabControl {
     return this.apply(SUBJECTS.topologyApply, withoutRevision(topology));
   }
 
-  applyIntent(intent: Intent): Promise<number> {
-    return this.apply(SUBJECTS.intentsApply, withoutRevision(intent));
+  applyIntent(intent: Intent, timeoutMs?: number): Promise<number> {
+    return this.apply(SUBJECTS.intentsApply, withoutRevision(intent), timeoutMs);
   }
 
   /** The outcome on one host once it is final for the current policy, or undefined. */
@@ -102,7 +111,17 @@ export class LabControl {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const outcomes = await Promise.all(
-        intent.spec.hosts.map((host) => this.outcome(intent.metadata.name, host, topologyRevision)),
+        intent.spec.hosts.map((host) =>
+          // a request sent while the bus reconnects can be lost: do not wait its full 5 s out
+          within(1000, this.outcome(intent.metadata.name, host, topologyRevision)).catch(
+            (error: unknown) => {
+              // the bus is reconnecting (a restarted nats-server): ask again on the next round
+              if (/timeout|no responders|disconnect|connection/i.test(String(error)))
+                return undefined;
+              throw error;
+            },
+          ),
+        ),
       );
       if (outcomes.every((item) => item !== undefined)) return outcomes as IntentOutcome[];
       if (Date.now() > deadline) {

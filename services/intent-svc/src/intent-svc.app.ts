@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { MAX_MESSAGE_BYTES, securityOptions } from '@srv6/bus';
+import { MAX_MESSAGE_BYTES, RECONNECT_OPTIONS, securityOptions } from '@srv6/bus';
 import {
   IntentSvcMetrics,
   METRICS_PATH,
@@ -71,8 +71,7 @@ export async function startIntentSvc(
       queue: INTENT_SVC_QUEUE,
       serializer: new RawJsonSerializer(),
       deserializer: new RawJsonDeserializer(),
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
+      ...RECONNECT_OPTIONS,
       gracefulShutdown: true,
       gracePeriod: 100,
     },

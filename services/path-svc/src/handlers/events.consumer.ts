@@ -49,7 +49,9 @@ export class EventsConsumer {
       });
     }
     const consumer = await jetstream(this.nc).consumers.get(EVENTS_STREAM, PATH_SVC_CONSUMER);
-    this.messages = await consumer.consume({ max_messages: 1 });
+    // expires 1 s (the minimum): after a nats-server restart the library re-pulls with a
+    // back-off of up to `expires`; the default 30 s left events waiting for seconds.
+    this.messages = await consumer.consume({ max_messages: 1, expires: 1000 });
     const messages = this.messages;
     this.loop = (async () => {
       for await (const message of messages) {
