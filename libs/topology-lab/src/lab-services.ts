@@ -136,7 +136,11 @@ export async function startLabServices(
  * Starts a process of the lab again the way it was first started (same settings, same log,
  * appended), e.g. after a test killed it; replaces its entry in `state`.
  */
-export async function restartProcess(state: LabState, name: string): Promise<LabProcess> {
+export async function restartProcess(
+  state: LabState,
+  name: string,
+  ready: RegExp = READY,
+): Promise<LabProcess> {
   const index = state.processes.findIndex((item) => item.name === name);
   if (index === -1) throw new Error(`the lab has no process ${name}`);
   const old = state.processes[index]!;
@@ -144,6 +148,6 @@ export async function restartProcess(state: LabState, name: string): Promise<Lab
   const started = startDetached(name, old.command, old.args, { ...old.env }, old.log);
   state.processes[index] = started;
   saveLabState(state);
-  await waitForLog(started, READY, 30_000, offset);
+  await waitForLog(started, ready, 30_000, offset);
   return started;
 }
