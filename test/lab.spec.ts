@@ -347,3 +347,24 @@ describe('leaving nothing behind', () => {
     expect(existsSync(stateFile(prefix!))).toBe(false);
   });
 });
+
+describe('refusing to start', () => {
+  it('says it needs root, and which tools are missing with the packages to install', () => {
+    const notRoot = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'lab/dist/main.js'],
+      { encoding: 'utf8' },
+    );
+    expect(notRoot.status).toBe(1);
+    expect(notRoot.stderr).toContain('the lab needs root');
+    const noTools = spawnSync(process.execPath, ['lab/dist/main.js'], {
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent' },
+    });
+    expect(noTools.status).toBe(1);
+    expect(noTools.stderr).toMatch(
+      /missing ip, tc, nft, iperf3, tcpdump, nats-server: .*apt-get install/,
+    );
+    expect(noTools.stderr).not.toMatch(/namespaces s6lab/);
+  });
+});
