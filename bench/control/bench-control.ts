@@ -36,7 +36,7 @@ async function bench(options: ControlBenchOptions, cleanup: Cleanup): Promise<Co
       : undefined;
   const recompute =
     setup && options.sections.has('recompute')
-      ? await benchRecompute(setup, options.intents, options.seed, cleanup)
+      ? await benchRecompute(setup, options.intents, options.sweep, options.seed, cleanup)
       : undefined;
   const apply = options.sections.has('apply')
     ? await benchApply(

@@ -14,6 +14,8 @@ export interface ControlBenchOptions {
   readonly pairs: number;
   /** Intents of the recompute section. */
   readonly intents: number;
+  /** Random single-link failures of the recompute sweep (0: none). */
+  readonly sweep: number;
   /** Intents applied per apply variant. */
   readonly applyIntents: number;
   /** path-svc instance counts of the sequential and the pipelined apply variants. */
@@ -30,9 +32,11 @@ export const USAGE = `usage: npm run bench:control [-- options]
 
 Measures the control plane in one run:
   compute     computePaths per objective on a generated topology (default 1,000 nodes, 4,000
-              links): computations/s, time per call p50/p99; baseline: plain Dijkstra on igpMetric
-  recompute   intents computed, then the most used and a median-used link fail: full recompute of
-              every intent vs affectedIntents + recompute of those; results must be identical
+              links), on a prepared topology as path-svc does: computations/s, time per call
+              p50/p99; baselines: the same calls without the cache, plain Dijkstra on igpMetric
+  recompute   10,000 intents computed, then the most used and a median-used link fail: full
+              recompute of every intent vs affectedIntents + recompute of those; results must be
+              identical
   apply       real nats-server, intent-svc, path-svc and host-agent (real BPF on a veth in a
               network namespace): apply-reply and apply → programmed latency p50/p99, one intent
               in flight at a time; then all applies pipelined: time until all are programmed
@@ -47,8 +51,9 @@ options:
   --nodes N              nodes of the generated topology (default 1000)
   --links N              links of the generated topology (default 4000)
   --pairs N              (host, destination) pairs per objective in compute (default 30)
-  --intents N            intents in recompute (default 300: ~100 ms per computePaths call makes
-                         each pass over 10,000 intents take ~17 min, see docs/benchmarks.md)
+  --intents N            intents in recompute (default 10000; ~1 min per pass over 10,000 here)
+  --sweep N              random single-link failures for which recompute only counts what
+                         affectedIntents selects (default 100; 0 skips)
   --apply-intents N      intents applied per apply variant (default 1000)
   --sequential LIST      path-svc instance counts of the sequential apply variants (default 1;
                          "none" skips them)
@@ -65,7 +70,8 @@ const DEFAULTS = {
   nodes: 1000,
   links: 4000,
   pairs: 30,
-  intents: 300,
+  intents: 10_000,
+  sweep: 100,
   applyIntents: 1000,
   capacity: 4096,
 };
@@ -119,6 +125,11 @@ export function parseOptions(argv: readonly string[]): ControlBenchOptions | und
       case '--intents':
         numbers.intents = positiveInteger(argument, next(), 100_000);
         break;
+      case '--sweep': {
+        const text = next();
+        numbers.sweep = text === '0' ? 0 : positiveInteger(argument, text, 100_000);
+        break;
+      }
       case '--apply-intents':
         // Destinations are /128s and ports 10000 + i: at most 55,535 per variant.
         numbers.applyIntents = positiveInteger(argument, next(), 50_000);

@@ -43,42 +43,45 @@ function topologyLines(t: TopologyFacts): string[] {
 
 function computeLines(c: ComputeBenchResult): string[] {
   const lines = [
-    `pathComputations — computePaths(topology, intent), one host per call, ${c.pairs} random (host, destination) pairs`,
-    `  per kind, the same pairs for every kind, kinds in rotated turns per pair; each call timed alone`,
+    `pathComputations — computePaths(prepared, intent) on one prepareTopology(topology) (built in ${ms(c.prepareMs)}, memo filled`,
+    `  by the measured calls), one host per call, ${c.pairs} random (host, destination) pairs per kind, the same pairs for`,
+    `  every kind, kinds in rotated turns per pair; each call timed alone, then the same call without the cache`,
+    `                       cached                                  no cache (topology rebuilt per call)`,
   ];
   for (const k of c.kinds) {
     lines.push(
-      `  ${k.kind.padEnd(19)} ${rate(k.summary)}  ${percentiles(k.summary)}  ` +
+      `  ${k.kind.padEnd(19)} ${rate(k.summary)}  ${percentiles(k.summary)}  ${rate(k.noCache)}  ${percentiles(k.noCache)}  ` +
         `ok ${k.ok}/${k.ok + k.unsatisfiable}, ${k.meanHops} hops, ${k.meanSegments} segments  (${k.description})`,
     );
   }
   lines.push(
-    `  ${'overall'.padEnd(19)} ${rate(c.overall)}  ${percentiles(c.overall)}  ${number(c.overall.count)} calls`,
+    `  ${'overall'.padEnd(19)} ${rate(c.overall)}  ${percentiles(c.overall)}  ${rate(c.noCache)}  ${percentiles(c.noCache)}  ` +
+      `${number(c.overall.count)} calls each; ${c.identical}/${c.compared} results identical`,
     `  baseline dijkstra   ${rate(c.dijkstra)}  ${percentiles(c.dijkstra)}  plain Dijkstra on igpMetric from the ingress (graph built once)`,
-    `  buildGraph alone    ${rate(c.buildGraph)}  ${percentiles(c.buildGraph)}  what every computePaths call rebuilds first`,
-    `  IgpOracle fill      ${ms(c.oracleFillMs)} for all ${'edges'}: nodeSidForces (a bounded Dijkstra allocating O(nodes)) per directed edge;`,
-    `                      computePaths builds a fresh oracle per call and repeats this for every edge its searches touch`,
-    `  shared oracle       ${rate(c.sharedOracle.overall)}  ${percentiles(c.sharedOracle.overall)}  same library steps, graph + IgpOracle built once ` +
-      `per topology (what-if, not an API); ${c.sharedOracle.identical}/${c.sharedOracle.compared} results identical`,
-    `  ratio overall/dijkstra: ${number(c.overall.meanMs / c.dijkstra.meanMs, 0)}× per call; overall/shared oracle: ` +
-      `${number(c.overall.meanMs / c.sharedOracle.overall.meanMs, 1)}×`,
+    `  buildGraph alone    ${rate(c.buildGraph)}  ${percentiles(c.buildGraph)}  what every no-cache call rebuilds first`,
+    `  IgpOracle fill      ${ms(c.oracleFillMs)} for all edges: nodeSidForces (a bounded Dijkstra allocating O(nodes)) per directed edge;`,
+    `                      a no-cache call builds a fresh oracle and repeats this for every edge its searches touch`,
+    `  ratio cached/dijkstra: ${number(c.overall.meanMs / c.dijkstra.meanMs, 1)}× per call; no cache/cached: ` +
+      `${number(c.noCache.meanMs / c.overall.meanMs, 1)}×`,
   );
   return lines;
 }
 
 function recomputeLines(r: RecomputeBenchResult): string[] {
   const lines = [
-    `recompute — ${number(r.intents)} intents (6 kinds in turn, ~${r.perKind} each, one host each), computed first in ` +
-      `${seconds(r.initialMs)} (${number(r.initial.perSecond, 1)}/s, ${r.initialUnsatisfiable} unsatisfiable); ` +
-      `${number(r.linksUsed)} links carry ≥ 1 path`,
+    `recompute — ${number(r.intents)} intents (6 kinds in turn, ~${number(r.perKind)} each, one host each), computed first in ` +
+      `${seconds(r.initialMs)} (prepareTopology ${ms(r.initialPrepareMs)} + calls at ${number(r.initial.perSecond, 1)}/s, ` +
+      `${r.initialUnsatisfiable} unsatisfiable); ${number(r.linksUsed)} links carry ≥ 1 path; every pass on a prepared topology`,
   ];
   for (const f of r.failures) {
     lines.push(
-      `  ${f.which} link ${f.link}: on ${number(f.intentsOnLink)} paths; affected ${number(f.affected)} ` +
-        `(${f.rerouted} rerouted, ${f.becameUnsatisfiable} unsatisfiable)`,
-      `    (a) full recompute      ${seconds(f.fullMs).padStart(8)}  (${number(f.full.perSecond, 1)} intents/s, ${percentiles(f.full)})`,
-      `    (b) incremental         ${seconds(f.incrementalMs).padStart(8)}  = affectedIntents ${ms(f.selectMs)} + recompute ${number(f.affected)} in ${seconds(f.recomputeMs)}` +
-        `   → ${f.speedup}× faster`,
+      `  ${f.which} link ${f.link}: on ${number(f.intentsOnLink)} paths; affected ${number(f.affected)} = ${number(f.intentsOnLink)} on it + ` +
+        `${r.initialUnsatisfiable} unsatisfiable + ${number(f.affected - f.intentsOnLink - r.initialUnsatisfiable)} by IGP effects (points 3, 4); ` +
+        `recomputed: ${number(f.changed)} changed (${f.rerouted} rerouted, ${f.becameUnsatisfiable} became unsatisfiable)`,
+      `    (a) full recompute      ${seconds(f.fullMs).padStart(8)}  = prepareTopology ${ms(f.fullPrepareMs)} + ${number(r.intents)} calls ` +
+        `(${number(f.full.perSecond, 1)} intents/s, ${percentiles(f.full)}; ${seconds(f.fullUnsatisfiableMs)} of it the ${f.fullUnsatisfiable} unsatisfiable)`,
+      `    (b) incremental         ${seconds(f.incrementalMs).padStart(8)}  = prepareTopology ${ms(f.incrementalPrepareMs)} + affectedIntents ${ms(f.selectMs)} + ` +
+        `recompute ${number(f.affected)} in ${seconds(f.recomputeMs)} (${seconds(f.unsatisfiableMs)} of it the ${r.initialUnsatisfiable} unsatisfiable)   → ${f.speedup}× faster`,
       `    verify (b) = (a): ${f.identical === r.intents ? 'PASS' : 'FAIL'} ${number(f.identical)}/${number(r.intents)} identical` +
         (f.identical === r.intents
           ? ''
@@ -91,13 +94,26 @@ function recomputeLines(r: RecomputeBenchResult): string[] {
       );
     }
   }
+  if (r.sweep) {
+    const w = r.sweep;
+    lines.push(
+      `  sweep: ${w.links} random links failed one at a time, affectedIntents only (${ms(w.selectMeanMs)} each with prepareTopology):`,
+      `    ${w.everything}/${w.links} selected every intent` +
+        (w.affectedP50 === undefined
+          ? ''
+          : `; the others selected p50 ${number(w.affectedP50)}, p90 ${number(w.affectedP90!)}, max ${number(w.affectedMax!)} of ${number(r.intents)}`),
+    );
+  }
   if (r.intents < 10_000) {
-    const at10k = (value: number): string => seconds((value * 10_000) / r.intents);
+    // The calls scale with the intents; prepareTopology does not.
+    const at10k = (total: number, prepare: number): string =>
+      seconds(prepare + ((total - prepare) * 10_000) / r.intents);
     const worst = r.failures[0];
     if (worst) {
       lines.push(
-        `  at 10,000 intents (linear extrapolation, intents are independent): initial ${at10k(r.initialMs)}, ` +
-          `full recompute ${at10k(worst.fullMs)}, incremental (${worst.which}) ${at10k(worst.incrementalMs)}`,
+        `  at 10,000 intents (linear extrapolation, intents are independent): initial ${at10k(r.initialMs, r.initialPrepareMs)}, ` +
+          `full recompute ${at10k(worst.fullMs, worst.fullPrepareMs)}, incremental (${worst.which}) ` +
+          `${at10k(worst.incrementalMs, worst.incrementalPrepareMs)}`,
       );
     }
   }
@@ -153,6 +169,7 @@ export function toJson(result: ControlBenchResult): unknown {
         p50Ms: compute.overall.p50Ms,
         p99Ms: compute.overall.p99Ms,
         perKind: Object.fromEntries(compute.kinds.map((k) => [k.kind, k.summary.perSecond])),
+        noCache: compute.noCache.perSecond,
         dijkstraBaseline: compute.dijkstra.perSecond,
       },
     }),

@@ -32,6 +32,11 @@ export interface PolicyRecord {
     readonly igpCost: number;
     readonly hops: number;
   };
+  /**
+   * The intent's objective type, or `weighted` for an `objectives` mix: path-svc's incremental
+   * recompute needs it (a record without one is recomputed on every topology change).
+   */
+  readonly objective?: string;
 }
 
 export type IntentState = 'pending' | 'programmed' | 'unsatisfiable' | 'error';

@@ -11,7 +11,8 @@ export {
 } from './graph.js';
 export { BinaryHeap } from './binary-heap.js';
 export { dijkstra, type DijkstraOptions, type ShortestPaths } from './dijkstra.js';
-export { IgpOracle } from './igp.js';
+export { DEFAULT_MAX_TREE_BYTES, IgpOracle, type IgpOracleOptions, type IgpTree } from './igp.js';
+export { prepareTopology, PreparedTopology } from './prepare.js';
 export type { Route, RouteStop } from './route.js';
 export { encodeSegmentList, encodeWithinLimit, type SegmentEncoding } from './segment-list.js';
 export {
@@ -33,4 +34,10 @@ export {
 export { filterStages, boundsOf, combineStages, type FilterStage } from './constraints.js';
 export { resolveWaypoints, type Waypoint } from './waypoints.js';
 export { unsatisfiableReason } from './diagnose.js';
-export { affectedIntents, type CurrentPath } from './affected-intents.js';
+export {
+  affectedIntents,
+  objectiveKind,
+  type AffectedOptions,
+  type CurrentPath,
+  type ObjectiveKind,
+} from './affected-intents.js';

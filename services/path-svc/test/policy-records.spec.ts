@@ -46,6 +46,7 @@ describe('policyRecords', () => {
       segments: ['fc00:0:3::1', 'fc00:0:4::d6'],
       encapsulation: 'reduced',
       source: '2001:db8:a::10',
+      objective: 'low-latency',
     });
   });
 

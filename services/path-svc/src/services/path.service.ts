@@ -2,11 +2,23 @@
  * Turns intent and topology changes into per-host policies. Always computes from the CURRENT
  * stored intent and topology (an event only says what to look at), so replays, duplicates and
  * out-of-order events converge on the same result.
+ *
+ * Per-topology state (graph, IGP oracle: @srv6/path prepareTopology) is built once per topology
+ * document and reused by every intent computed on it. DocumentRepository hands out one object
+ * per stored content, so a WeakMap on that object is the cache: a changed topology is a new
+ * object (never a stale entry), and entries go when the repository drops the document (it
+ * keeps two).
  */
 import { performance } from 'node:perf_hooks';
 import type { IntentEvent, PolicyRecord, TopologyEvent } from '@srv6/bus';
 import { PathSvcMetrics, silentLogger, type Logger } from '@srv6/observability';
-import { affectedIntents, computePaths } from '@srv6/path';
+import {
+  affectedIntents,
+  computePaths,
+  prepareTopology,
+  PreparedTopology,
+  type ObjectiveKind,
+} from '@srv6/path';
 import type { Intent, Topology } from '@srv6/schema';
 import { DocumentRepository, Revisioned } from '../repositories/document.repository.js';
 import { PolicyRepository } from '../repositories/policy.repository.js';
@@ -15,10 +27,13 @@ import { policyRecords, ComputedPath } from './policy-records.js';
 export interface WorkStats {
   computations: number;
   writes: number;
+  /** Topologies prepared (graph + IGP oracle built). */
+  preparations: number;
 }
 
 export class PathService {
-  readonly stats: WorkStats = { computations: 0, writes: 0 };
+  readonly stats: WorkStats = { computations: 0, writes: 0, preparations: 0 };
+  private readonly prepared = new WeakMap<Topology, PreparedTopology>();
 
   constructor(
     private readonly documents: DocumentRepository,
@@ -48,6 +63,7 @@ export class PathService {
         paths: records.map((record) => record.path),
         unsatisfiable: records.length === 0 || records.some((record) => record.status !== 'ok'),
         topologyRevision: records[0]?.topologyRevision,
+        objective: records[0]?.objective as ObjectiveKind | undefined,
       };
     });
     const previousRevision = current.find(
@@ -57,7 +73,14 @@ export class PathService {
       previousRevision === undefined
         ? undefined
         : await this.documents.currentTopology(previousRevision);
-    const affected = new Set(affectedIntents(previous?.value, topology.value, current));
+    const affected = new Set(
+      affectedIntents(previous?.value, topology.value, current, {
+        prepared: {
+          ...(previous && { before: this.prepare(previous.value) }),
+          after: this.prepare(topology.value),
+        },
+      }),
+    );
     this.log.info(
       { event: 'topology-recompute', topologyRevision: topology.revision, affected: affected.size },
       `topology revision ${topology.revision}: recomputing ${affected.size} of ${names.length} intents`,
@@ -112,7 +135,7 @@ export class PathService {
   private compute(intent: Revisioned<Intent>, topology: Revisioned<Topology>): PolicyRecord[] {
     this.stats.computations++;
     const started = performance.now();
-    const computed = computePaths(topology.value, intent.value) as ComputedPath[];
+    const computed = computePaths(this.prepare(topology.value), intent.value) as ComputedPath[];
     this.metrics.computed(
       intent.value.spec.objective ?? 'weighted',
       computed.every((path) => path.status === 'ok') ? 'ok' : 'unsatisfiable',
@@ -125,6 +148,16 @@ export class PathService {
       topology.revision,
       computed,
     );
+  }
+
+  private prepare(topology: Topology): PreparedTopology {
+    let prepared = this.prepared.get(topology);
+    if (prepared === undefined) {
+      prepared = prepareTopology(topology);
+      this.prepared.set(topology, prepared);
+      this.stats.preparations++;
+    }
+    return prepared;
   }
 
   /** Unaffected intents keep their paths; their records move to the new topology revision. */

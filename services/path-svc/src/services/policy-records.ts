@@ -4,6 +4,7 @@
  * read intents or the topology.
  */
 import type { PolicyRecord } from '@srv6/bus';
+import { objectiveKind } from '@srv6/path';
 import type { Intent, Topology } from '@srv6/schema';
 
 export interface ComputedPath {
@@ -32,6 +33,7 @@ export function policyRecords(
 ): PolicyRecord[] {
   const addresses = new Map((topology.spec.hosts ?? []).map((host) => [host.name, host.address]));
   const match = intent.spec.match;
+  const objective = objectiveKind(intent);
   return computed.map((result) => ({
     intent: intent.metadata.name,
     host: result.host,
@@ -47,5 +49,6 @@ export function policyRecords(
     encapsulation: intent.spec.encapsulation ?? 'srh',
     source: addresses.get(result.host) ?? '::',
     ...(result.metrics ? { metrics: result.metrics } : {}),
+    objective,
   }));
 }
