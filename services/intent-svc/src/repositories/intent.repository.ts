@@ -90,13 +90,79 @@ class KvDocuments<T> {
   }
 }
 
+/**
+ * One key kept in memory through a KV watch. Every intent apply validates against the topology;
+ * reading a topology of thousands of nodes from KV for each of many concurrent applies made
+ * their KV requests time out. The copy is never older than what this instance wrote.
+ */
+class WatchedDocument<T> {
+  private latest: StoredDocument<T> | null | undefined; // null: known absent
+  private started?: Promise<void>;
+  private stopWatch?: () => void;
+
+  constructor(
+    private readonly kv: KvBucket,
+    private readonly key: string,
+  ) {}
+
+  async get(): Promise<StoredDocument<T> | undefined> {
+    this.started ??= this.start().catch((error: unknown) => {
+      this.started = undefined; // try again on the next request
+      throw error;
+    });
+    await this.started;
+    return this.latest ?? undefined;
+  }
+
+  /** What this instance just wrote (the watch brings the same a moment later). */
+  wrote(value: T, revision: number): void {
+    this.offer({ value, revision });
+  }
+
+  stop(): void {
+    this.stopWatch?.();
+  }
+
+  private offer(document: StoredDocument<T> | null, revision = document?.revision ?? 0): void {
+    const current = this.latest?.revision ?? 0;
+    if (this.latest === undefined || revision >= current) this.latest = document;
+  }
+
+  private async start(): Promise<void> {
+    const watch = await this.kv.watch({ key: this.key });
+    this.stopWatch = () => watch.stop();
+    void (async () => {
+      for await (const entry of watch) {
+        if (entry.operation === 'PUT')
+          this.offer({ value: entry.json<T>(), revision: entry.revision });
+        else this.offer(null, entry.revision);
+      }
+    })();
+    // the watch says nothing for a missing key: read it once
+    const entry = await this.kv.get(this.key);
+    if (this.latest === undefined) {
+      this.latest =
+        entry && entry.operation === 'PUT'
+          ? { value: entry.json<T>(), revision: entry.revision }
+          : null;
+    }
+  }
+}
+
 export class IntentRepository {
   private readonly intents: KvDocuments<Intent>;
   private readonly topology: KvDocuments<Topology>;
+  private readonly currentTopology: WatchedDocument<Topology>;
 
   constructor(intents: KvBucket, topology: KvBucket) {
     this.intents = new KvDocuments(intents);
     this.topology = new KvDocuments(topology);
+    this.currentTopology = new WatchedDocument(topology, TOPOLOGY_KEY);
+  }
+
+  /** Stops the topology watch (application shutdown). */
+  close(): void {
+    this.currentTopology.stop();
   }
 
   getIntent(name: string): Promise<StoredDocument<Intent> | undefined> {
@@ -120,10 +186,12 @@ export class IntentRepository {
   }
 
   getTopology(): Promise<StoredDocument<Topology> | undefined> {
-    return this.topology.get(TOPOLOGY_KEY);
+    return this.currentTopology.get();
   }
 
-  writeTopology(topology: Topology, expectedRevision?: number): Promise<WriteOutcome> {
-    return this.topology.write(TOPOLOGY_KEY, topology, expectedRevision);
+  async writeTopology(topology: Topology, expectedRevision?: number): Promise<WriteOutcome> {
+    const outcome = await this.topology.write(TOPOLOGY_KEY, topology, expectedRevision);
+    if (outcome.ok) this.currentTopology.wrote(topology, outcome.revision);
+    return outcome;
   }
 }
