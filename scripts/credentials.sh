@@ -7,8 +7,10 @@
 #   scripts/credentials.sh [--dir DIR] [--topology FILE] [--hosts a,b] [--server-name NAME]...
 #                          [--mounted-at PATH]
 #
+# Relative paths are the caller's (the script does not change directory).
 # Then: nats-server -js -c DIR/nats-server.conf, and each process with DIR/env/<user>.env.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-[ -f cli/dist/main.js ] && [ -f libs/bus/dist/credentials.js ] || npx tsc -b cli
-exec node cli/bin/srv6.mjs credentials "$@"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+[ -f "$root/cli/dist/main.js" ] && [ -f "$root/libs/bus/dist/credentials.js" ] ||
+  (cd "$root" && npx tsc -b cli)
+exec node "$root/cli/bin/srv6.mjs" credentials "$@"

@@ -66,4 +66,9 @@ make -s -C bpf
 # (the lab makes its own per run); kept when present (docs/security.md).
 step "credentials in /etc/srv6-intents"
 bash scripts/credentials.sh --dir /etc/srv6-intents --topology examples/topology.yaml >/dev/null
+# The same for docker-compose.yml (docs/docker.md): ./credentials (git-ignored), paths as the
+# containers see it.
+step "credentials for docker-compose.yml in ./credentials"
+bash scripts/credentials.sh --dir ./credentials --topology examples/topology.yaml \
+  --mounted-at /etc/srv6-intents >/dev/null
 step "ready"

@@ -1,35 +1,72 @@
 /**
  * The committed docker-compose.yml: valid for docker-compose (`config -q`, no engine needed),
  * exactly what `npm run lab:compose` writes for examples/topology.yaml, and in agreement with
- * that topology's lab plan (the namespace lab's addresses). Also: the programs it runs exist,
- * and the command lines of lab:compose and the container entrypoints.
+ * that topology's lab plan (the namespace lab's addresses) and with the credentials
+ * scripts/credentials.sh makes (env files, users, CA, nats-server.conf). Also: the programs it
+ * runs exist, and the command lines of lab:compose and the container entrypoints.
+ *
+ * docker-compose 1.29 refuses a missing env_file (and has no `required: false`), so the file is
+ * validated against credentials generated here into a scratch project directory: the committed
+ * file as it is, without depending on ./credentials (scripts/setup.sh makes that one).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { agentUser, DEFAULT_SERVER_NAMES, ensureCredentials } from '@srv6/bus';
 import { planLab } from '@srv6/topology-lab/pure';
 import {
+  CONTAINER_CA,
+  CONTAINER_CREDENTIALS,
   CONTAINER_TOPOLOGY,
   CONTROL_NETWORK,
   composeYaml,
+  credentialsCommand,
   hostNetwork,
   linkNetwork,
+  METRICS_PORT,
+  NATS_URL,
   type ComposeFile,
 } from '../libs/topology-lab/src/compose/index.js';
 import { loadTopology } from '../libs/topology-lab/src/documents.js';
+import type { Topology } from '../libs/schema/src/index.js';
 
 const COMPOSE_FILE = 'docker-compose.yml';
 const TOPOLOGY_FILE = 'examples/topology.yaml';
+const CREDENTIALS = './credentials';
 const scratch = mkdtempSync(join(tmpdir(), 'srv6-compose-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** `docker-compose -f FILE config -q` from the repository (paths resolve against it). */
-function composeConfig(file: string): { status: number | null; output: string } {
+/** A project directory holding credentials for a topology, as scripts/setup.sh makes them. */
+function projectWithCredentials(name: string, of: Topology) {
+  const directory = join(scratch, name);
+  mkdirSync(directory, { recursive: true });
+  const credentials = ensureCredentials({
+    directory: join(directory, CREDENTIALS),
+    hosts: (of.spec.hosts ?? []).map((host) => host.name),
+    mountedAt: CONTAINER_CREDENTIALS,
+  });
+  return { directory, credentials };
+}
+
+/** `docker-compose -f FILE config [-q]`, relative paths resolved against `project`. */
+function composeConfig(
+  file: string,
+  project: string,
+  quiet = true,
+): { status: number | null; output: string; stdout: string } {
   const result = spawnSync(
     'docker-compose',
-    ['-f', file, '--project-directory', '.', 'config', '-q'],
+    ['-f', file, '--project-directory', project, 'config', ...(quiet ? ['-q'] : [])],
     { encoding: 'utf8', timeout: 60000 },
   );
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT')
@@ -37,20 +74,65 @@ function composeConfig(file: string): { status: number | null; output: string } 
       'docker-compose is not installed: run npm run setup (apt package docker-compose) — it validates docker-compose.yml without a Docker engine',
     );
   if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  return {
+    status: result.status,
+    output: `${result.stdout}${result.stderr}`,
+    stdout: result.stdout,
+  };
 }
 
 const topology = loadTopology(TOPOLOGY_FILE);
 const plan = planLab(topology);
+const hostNames = (topology.spec.hosts ?? []).map((host) => host.name);
 const committed = readFileSync(COMPOSE_FILE, 'utf8');
 const compose = parse(committed, { version: '1.1' }) as ComposeFile;
 const services = compose.services;
+const example = projectWithCredentials('example', topology);
+
+/** The NATS user each container logs in as (routers do not use NATS). */
+const loginOf: Record<string, string> = {
+  'intent-svc': 'intent-svc',
+  'path-svc': 'path-svc',
+  cli: 'client',
+  ...Object.fromEntries(hostNames.map((host) => [host, agentUser(host)])),
+};
+const CA_VOLUME = `${CREDENTIALS}/tls/ca.pem:${CONTAINER_CA}:ro`;
 
 describe('docker-compose.yml', () => {
-  it('is valid for docker-compose (config -q)', () => {
-    const result = composeConfig(COMPOSE_FILE);
+  it('is valid for docker-compose (config -q) with the credentials of examples/topology.yaml', () => {
+    const result = composeConfig(COMPOSE_FILE, example.directory);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it('is refused without the credentials, naming the missing env file (set-up makes them)', () => {
+    const empty = join(scratch, 'no-credentials');
+    mkdirSync(empty);
+    const result = composeConfig(COMPOSE_FILE, empty);
+    expect(result.status).not.toBe(0);
+    // 1.29: "Couldn't find env file: …"; Compose v2: "env file … not found".
+    expect(result.output).toMatch(/env file:? \S*\/credentials\/env\/[a-z0-9-]+\.env/i);
+  });
+
+  it('resolves, in docker-compose config, to each container logging in as its own user with the CA', () => {
+    const result = composeConfig(COMPOSE_FILE, example.directory, false);
+    expect(result.status).toBe(0);
+    const resolved = parse(result.stdout) as {
+      services: Record<string, { environment?: Record<string, string>; volumes?: string[] }>;
+    };
+    for (const [service, user] of Object.entries(loginOf)) {
+      const { environment, volumes } = resolved.services[service]!;
+      const env = example.credentials.env(user);
+      expect({ service, ...environment }).toMatchObject({ service, ...env, NATS_URL });
+      expect({ service, token: 'HTTP_TOKEN' in environment! }).toEqual({
+        service,
+        token: user === 'intent-svc',
+      });
+      expect(env['NATS_CA']).toBe(CONTAINER_CA);
+      expect(volumes).toContain(
+        `${join(example.directory, CREDENTIALS, 'tls/ca.pem')}:${CONTAINER_CA}:ro`,
+      );
+    }
   });
 
   it('would fail config -q with a key Compose does not know (the check is real)', () => {
@@ -59,7 +141,7 @@ describe('docker-compose.yml', () => {
       broken,
       committed.replace('\n  path-svc:\n', '\n  path-svc:\n    scale_out: 3\n'),
     );
-    const result = composeConfig(broken);
+    const result = composeConfig(broken, example.directory);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/scale_out/);
   });
@@ -72,14 +154,15 @@ describe('docker-compose.yml', () => {
       );
   });
 
-  it('generates a valid file for another topology too', () => {
-    const other = join(scratch, 'diamond.yml');
+  it('generates a valid file for another topology too, with its credentials', () => {
     const diamond = loadTopology('test/fixtures/diamond-topology.yaml');
+    const project = projectWithCredentials('diamond', diamond);
+    const other = join(project.directory, 'docker-compose.yml');
     writeFileSync(
       other,
       composeYaml(diamond, { topologyFile: './test/fixtures/diamond-topology.yaml' }),
     );
-    expect(composeConfig(other)).toEqual({ status: 0, output: '' });
+    expect(composeConfig(other, project.directory)).toMatchObject({ status: 0, output: '' });
   });
 });
 
@@ -90,6 +173,7 @@ describe('docker-compose.yml agrees with examples/topology.yaml', () => {
         'nats',
         'intent-svc',
         'path-svc',
+        'cli',
         ...topology.spec.nodes.map((node) => node.name),
         ...(topology.spec.hosts ?? []).map((host) => host.name),
       ].sort(),
@@ -177,6 +261,85 @@ describe('docker-compose.yml agrees with examples/topology.yaml', () => {
       expect((service as unknown as Record<string, unknown>)['container_name']).toBeUndefined();
   });
 
+  it('runs nats with the generated nats-server.conf, credentials mounted read-only, JetStream kept', () => {
+    const nats = services['nats']!;
+    expect(nats.command).toEqual([
+      '-js',
+      '-sd',
+      '/data',
+      '-m',
+      '8222',
+      '-c',
+      `${CONTAINER_CREDENTIALS}/nats-server.conf`,
+    ]);
+    expect(nats.volumes).toEqual(['nats-data:/data', `${CREDENTIALS}:${CONTAINER_CREDENTIALS}:ro`]);
+    expect(Object.keys(compose.volumes)).toEqual(['nats-data']);
+    // What nats-server reads there: its TLS files at the container's paths.
+    const conf = readFileSync(join(example.directory, CREDENTIALS, 'nats-server.conf'), 'utf8');
+    expect(conf).toContain(`cert_file: "${CONTAINER_CREDENTIALS}/tls/server.pem"`);
+    expect(conf).toContain(`key_file: "${CONTAINER_CREDENTIALS}/tls/server-key.pem"`);
+    expect(nats.env_file).toBeUndefined();
+  });
+
+  it('gives every NATS client its own env file and only the CA; routers get neither', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const user = loginOf[name];
+      if (name === 'nats') continue;
+      if (user === undefined) {
+        expect({ name, env_file: service.env_file }).toEqual({ name, env_file: undefined });
+        expect(service.volumes!.join(' ')).not.toContain('credentials');
+        continue;
+      }
+      expect({ name, env_file: service.env_file }).toEqual({
+        name,
+        env_file: [`${CREDENTIALS}/env/${user}.env`],
+      });
+      const mounts = service.volumes!.filter((volume) => volume.includes('credentials'));
+      expect({ name, mounts }).toEqual({ name, mounts: [CA_VOLUME] });
+      expect(service.environment!['NATS_URL']).toBe(NATS_URL);
+    }
+  });
+
+  it('names exactly the env files the credentials of the topology hosts have', () => {
+    const named = Object.values(services)
+      .flatMap((service) => service.env_file ?? [])
+      .map((file) => file.replace(`${CREDENTIALS}/env/`, ''))
+      .sort();
+    expect(named).toEqual(
+      [
+        'intent-svc.env',
+        'path-svc.env',
+        'client.env',
+        ...hostNames.map((h) => `agent-${h}.env`),
+      ].sort(),
+    );
+    expect(readdirSync(join(example.directory, CREDENTIALS, 'env')).sort()).toEqual(named);
+  });
+
+  it('reaches nats by a name its certificate covers', () => {
+    expect(DEFAULT_SERVER_NAMES).toContain(new URL(NATS_URL).hostname);
+    expect(NATS_URL).toBe('nats://nats:4222');
+  });
+
+  it('serves /metrics of path-svc and every agent on the control network; intent-svc on 8080', () => {
+    for (const name of ['path-svc', ...hostNames])
+      expect({ name, ...services[name]!.environment }).toMatchObject({
+        name,
+        METRICS_PORT: String(METRICS_PORT),
+        METRICS_HOST: '0.0.0.0',
+      });
+    expect(services['intent-svc']!.environment).toMatchObject({ HTTP_HOST: '0.0.0.0' });
+    expect(services['intent-svc']!.environment).not.toHaveProperty('METRICS_PORT');
+  });
+
+  it('has an idle cli container with the client login and the topology file', () => {
+    const cli = services['cli']!;
+    expect(cli.command).toEqual(['sleep', 'infinity']);
+    expect(cli.init).toBe(true);
+    expect(cli.volumes).toEqual([CA_VOLUME, `./${TOPOLOGY_FILE}:${CONTAINER_TOPOLOGY}:ro`]);
+    expect(cli).not.toHaveProperty('ports');
+  });
+
   it('gives no address twice', () => {
     const addresses = Object.values(services).flatMap((service) =>
       Object.values(service.networks).flatMap((attachment) =>
@@ -235,6 +398,18 @@ describe('container entrypoints and lab:compose (built)', () => {
     expect(write.status).toBe(0);
     const text = readFileSync(output, 'utf8');
     expect(text).toContain(`context: ${relative(scratch, process.cwd())}\n`);
+    // The credentials command it prints (and puts in the header) works from the file's folder.
+    const command = credentialsCommand({
+      topologyFile: relative(scratch, TOPOLOGY_FILE),
+      buildContext: relative(scratch, process.cwd()),
+    });
+    expect(write.stdout).toContain(`credentials missing in ${join(scratch, 'credentials')}`);
+    expect(write.stdout).toContain(`\n  ${command}\n`);
+    expect(text).toContain(`#   ${command}\n`);
+    const made = spawnSync('bash', ['-c', command], { cwd: scratch, encoding: 'utf8' });
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+    expect(composeConfig(output, scratch)).toMatchObject({ status: 0, output: '' });
     expect(text).toContain(`- ${relative(scratch, TOPOLOGY_FILE)}:${CONTAINER_TOPOLOGY}:ro`);
     expect(node('lab/dist/compose.js', '--check', '--output', output).status).toBe(0);
     writeFileSync(output, text.replace('fd00:a:0::1', 'fd00:a:0::9'));

@@ -3,10 +3,15 @@
  * (libs/topology-lab/src/compose). The committed file is this command's output for
  * examples/topology.yaml; test/compose.spec.ts keeps them equal.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeYaml } from '@srv6/topology-lab/compose';
+import {
+  composeYaml,
+  credentialsCommand,
+  DEFAULT_CREDENTIALS_DIRECTORY,
+  type ComposeOptions,
+} from '@srv6/topology-lab/compose';
 import { loadTopology } from '@srv6/topology-lab';
 import { CommandLine, unknownOption } from './command-line.js';
 
@@ -16,7 +21,11 @@ Writes the docker-compose lab of a topology file: nats, intent-svc, path-svc (sc
 docker compose up --scale path-svc=3), one router container per node (configured from the same
 topology file by lab/dist/router-config.js) and one host container per host running the
 host-agent, on one Docker network per link and per host link with the addresses of the lab plan
-(the same as npm run lab's namespaces). See docs/docker.md. Then:
+(the same as npm run lab's namespaces). See docs/docker.md.
+
+Security and metrics are on: every container logs in to NATS (TLS) with its own user from
+the credentials directory next to the output (credentials/, git-ignored), which
+scripts/credentials.sh makes; lab:compose prints that command. Then:
   docker compose build && docker compose up --scale path-svc=3
 
 options:
@@ -70,11 +79,12 @@ function main(): void {
     return;
   }
   const topology = loadTopology(options.topology);
-  const text = composeYaml(topology, {
+  const composeOptions: ComposeOptions = {
     topologyFile: fromCompose(options.topology, options.output),
     buildContext: fromCompose(REPOSITORY, options.output),
     httpPort: options.httpPort,
-  });
+  };
+  const text = composeYaml(topology, composeOptions);
   if (options.check) {
     let current = '';
     try {
@@ -99,7 +109,11 @@ function main(): void {
   const nodes = topology.spec.nodes.length;
   const hosts = (topology.spec.hosts ?? []).length;
   console.log(
-    `wrote ${options.output}: nats, intent-svc, path-svc, ${nodes} routers, ${hosts} hosts, ${topology.spec.links.length + hosts + 1} networks (from ${options.topology})`,
+    `wrote ${options.output}: nats, intent-svc, path-svc, cli, ${nodes} routers, ${hosts} hosts, ${topology.spec.links.length + hosts + 1} networks (from ${options.topology})`,
+  );
+  const credentials = resolve(dirname(options.output), DEFAULT_CREDENTIALS_DIRECTORY);
+  console.log(
+    `${existsSync(credentials) ? 'credentials present' : 'credentials missing'} in ${credentials}; to make or complete them, from ${dirname(resolve(options.output))}:\n  ${credentialsCommand(composeOptions)}`,
   );
 }
 

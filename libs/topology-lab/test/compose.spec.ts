@@ -9,6 +9,7 @@ import { parseDocument, type Topology } from '@srv6/schema';
 import {
   composeFile,
   composeYaml,
+  credentialsCommand,
   dockerGateway,
   hostSetup,
   interfacesFromIpJson,
@@ -33,6 +34,7 @@ describe('composeFile', () => {
       'nats',
       'intent-svc',
       'path-svc',
+      'cli',
       'r1',
       'r2',
       'r3',
@@ -80,11 +82,60 @@ describe('composeFile', () => {
       'hostlink-host-a': { ipv6_address: 'fd00:b:0::2' },
     });
     expect(host.privileged).toBe(true);
-    expect(host.volumes).toContain('/sys/fs/bpf:/sys/fs/bpf');
+    expect(host.volumes).toEqual([
+      './topology.yaml:/etc/srv6/topology.yaml:ro',
+      './credentials/tls/ca.pem:/etc/srv6-intents/tls/ca.pem:ro',
+      '/sys/fs/bpf:/sys/fs/bpf',
+    ]);
+    expect(host.env_file).toEqual(['./credentials/env/agent-host-a.env']);
+    expect(host.environment).toMatchObject({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' });
     expect(host.command.slice(host.command.indexOf('--') + 1)).toEqual([
       'node',
       'services/host-agent/dist/main.js',
     ]);
+  });
+
+  it('logs every NATS client in from the credentials directory; nats runs its config', () => {
+    expect(file.services['nats']!.command.slice(-2)).toEqual([
+      '-c',
+      '/etc/srv6-intents/nats-server.conf',
+    ]);
+    expect(file.services['nats']!.volumes).toEqual([
+      'nats-data:/data',
+      './credentials:/etc/srv6-intents:ro',
+    ]);
+    const envFiles = Object.fromEntries(
+      Object.entries(file.services).map(([name, service]) => [name, service.env_file]),
+    );
+    expect(envFiles).toEqual({
+      nats: undefined,
+      'intent-svc': ['./credentials/env/intent-svc.env'],
+      'path-svc': ['./credentials/env/path-svc.env'],
+      cli: ['./credentials/env/client.env'],
+      r1: undefined,
+      r2: undefined,
+      r3: undefined,
+      r4: undefined,
+      'host-a': ['./credentials/env/agent-host-a.env'],
+    });
+    const elsewhere = composeFile(diamond, { ...options, credentialsDirectory: '../secrets/' });
+    expect(elsewhere.services['cli']!.env_file).toEqual(['../secrets/env/client.env']);
+    expect(elsewhere.services['nats']!.volumes).toContain('../secrets:/etc/srv6-intents:ro');
+    expect(elsewhere.services['path-svc']!.volumes).toEqual([
+      '../secrets/tls/ca.pem:/etc/srv6-intents/tls/ca.pem:ro',
+    ]);
+  });
+
+  it('says how to make the credentials, from the compose file folder', () => {
+    expect(credentialsCommand({ topologyFile: './examples/topology.yaml' })).toBe(
+      'bash scripts/credentials.sh --dir ./credentials --topology ./examples/topology.yaml --mounted-at /etc/srv6-intents',
+    );
+    expect(credentialsCommand({ topologyFile: '../t.yaml', buildContext: '../repo' })).toBe(
+      'bash ../repo/scripts/credentials.sh --dir ./credentials --topology ../t.yaml --mounted-at /etc/srv6-intents',
+    );
+    expect(composeYaml(diamond, options)).toContain(
+      '\n#   bash scripts/credentials.sh --dir ./credentials --topology ./topology.yaml --mounted-at /etc/srv6-intents\n',
+    );
   });
 
   it('leaves path-svc free to scale: no container name, no ports', () => {
@@ -108,6 +159,9 @@ describe('composeFile', () => {
     expect(() =>
       composeFile(clash([{ name: 'r2', attachedTo: 'r1', address: '2001:db8:a::10' }]), options),
     ).toThrow(/host 'r2'/);
+    expect(() =>
+      composeFile(clash([{ name: 'cli', attachedTo: 'r1', address: '2001:db8:a::10' }]), options),
+    ).toThrow(/host 'cli'/);
   });
 
   it('writes YAML whose ports are quoted and which reads back as the same document', () => {

@@ -11,7 +11,13 @@
  * router container configures itself from the topology file (lab/src/router-config.ts), a host
  * container adds its topology address and default route, then runs the agent
  * (lab/src/host-config.ts). The services and containers run one project image (Dockerfile).
+ *
+ * Security and observability are on (docs/security.md, docs/observability.md): nats-server runs
+ * the generated nats-server.conf (users, permissions, TLS) from the credentials directory,
+ * mounted read-only; every process logs in as its own user from that directory's env/<user>.env
+ * and gets only the CA of it; path-svc and the agents serve /metrics on METRICS_PORT.
  */
+import { agentUser, CLIENT_USER, INTENT_SVC_USER, PATH_SVC_USER } from '@srv6/bus';
 import type { Topology } from '@srv6/schema';
 import type { Subnet } from '../plan/addressing.js';
 import { planLab, type LabPlan } from '../plan/lab-plan.js';
@@ -23,7 +29,20 @@ export const CONTROL_NETWORK = 'control';
 export const NATS_SERVICE = 'nats';
 export const INTENT_SERVICE = 'intent-svc';
 export const PATH_SERVICE = 'path-svc';
+/** Idle, with the client user's login: `docker compose exec cli node cli/bin/srv6.mjs …`. */
+export const CLI_SERVICE = 'cli';
 export const NATS_IMAGE = 'nats:2.10-alpine';
+/**
+ * Where the containers see the credentials directory: generate it with
+ * `--mounted-at CONTAINER_CREDENTIALS` (scripts/credentials.sh) so the paths in nats-server.conf
+ * and the env files are these.
+ */
+export const CONTAINER_CREDENTIALS = '/etc/srv6-intents';
+export const CONTAINER_CA = `${CONTAINER_CREDENTIALS}/tls/ca.pem`;
+/** The credentials directory as the compose file names it by default (relative to its folder). */
+export const DEFAULT_CREDENTIALS_DIRECTORY = './credentials';
+/** /metrics port of path-svc and of every agent inside its container (not published). */
+export const METRICS_PORT = 9464;
 /** Last group of Docker's gateway address on every lab network. */
 export const DOCKER_GATEWAY_SUFFIX = 'fffe';
 
@@ -41,6 +60,11 @@ export interface ComposeOptions {
   readonly httpPort?: number;
   /** Tag of the project image (default srv6-intents:local). */
   readonly image?: string;
+  /**
+   * The credentials directory (scripts/credentials.sh … --mounted-at /etc/srv6-intents), relative
+   * to the compose file's folder (default ./credentials).
+   */
+  readonly credentialsDirectory?: string;
 }
 
 export interface ComposeNetworkAttachment {
@@ -59,6 +83,8 @@ export interface ComposeService {
   readonly build?: { readonly context: string; readonly dockerfile: string };
   readonly hostname?: string;
   readonly command: readonly string[];
+  readonly init?: boolean;
+  readonly env_file?: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
   readonly ports?: readonly string[];
   readonly volumes?: readonly string[];
@@ -104,7 +130,9 @@ const NO_DAD = {
 };
 const ROUTER_SYSCTLS = { ...NO_DAD, 'net.ipv6.conf.all.forwarding': '1' };
 
-const NATS_URL = `nats://${NATS_SERVICE}:4222`;
+/** By the compose service name, which the server certificate names (DEFAULT_SERVER_NAMES). */
+export const NATS_URL = `nats://${NATS_SERVICE}:4222`;
+const METRICS = { METRICS_PORT: String(METRICS_PORT), METRICS_HOST: '0.0.0.0' };
 const NATS_HEALTHY = { [NATS_SERVICE]: { condition: 'service_healthy' } };
 
 function unique(kind: string, names: readonly string[], taken: Set<string>): void {
@@ -123,8 +151,20 @@ export function composeFile(topology: Topology, options: ComposeOptions): Compos
   const build = { context: options.buildContext ?? '.', dockerfile: 'Dockerfile' };
   const topologyVolume = `${options.topologyFile}:${CONTAINER_TOPOLOGY}:ro`;
   const project = { image, build };
+  const credentials = (options.credentialsDirectory ?? DEFAULT_CREDENTIALS_DIRECTORY).replace(
+    /\/$/,
+    '',
+  );
+  /** What a process running as NATS user `user` gets: its env file (NATS_USER…) and the CA. */
+  const login = (user: string) => ({
+    env_file: [`${credentials}/env/${user}.env`],
+    caVolume: `${credentials}/tls/ca.pem:${CONTAINER_CA}:ro`,
+  });
+  const intentSvc = login(INTENT_SVC_USER);
+  const pathSvc = login(PATH_SVC_USER);
+  const client = login(CLIENT_USER);
 
-  const serviceNames = new Set([NATS_SERVICE, INTENT_SERVICE, PATH_SERVICE]);
+  const serviceNames = new Set([NATS_SERVICE, INTENT_SERVICE, PATH_SERVICE, CLI_SERVICE]);
   unique(
     'router',
     plan.routers.map((router) => router.name),
@@ -150,9 +190,17 @@ export function composeFile(topology: Topology, options: ComposeOptions): Compos
   const services: Record<string, ComposeService> = {
     [NATS_SERVICE]: {
       image: NATS_IMAGE,
-      command: ['-js', '-sd', '/data', '-m', '8222'],
+      command: [
+        '-js',
+        '-sd',
+        '/data',
+        '-m',
+        '8222',
+        '-c',
+        `${CONTAINER_CREDENTIALS}/nats-server.conf`,
+      ],
       ports: ['4222:4222', '8222:8222'],
-      volumes: ['nats-data:/data'],
+      volumes: ['nats-data:/data', `${credentials}:${CONTAINER_CREDENTIALS}:ro`],
       healthcheck: {
         test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8222/healthz'],
         interval: '2s',
@@ -165,8 +213,11 @@ export function composeFile(topology: Topology, options: ComposeOptions): Compos
     [INTENT_SERVICE]: {
       ...project,
       command: ['node', 'services/intent-svc/dist/main.js'],
+      env_file: intentSvc.env_file,
+      // /metrics is served by the HTTP API on 8080.
       environment: { NATS_URL, HTTP_HOST: '0.0.0.0', HTTP_PORT: '8080' },
       ports: [`${httpPort}:8080`],
+      volumes: [intentSvc.caVolume],
       depends_on: NATS_HEALTHY,
       restart: 'unless-stopped',
       networks: { [CONTROL_NETWORK]: {} },
@@ -175,9 +226,22 @@ export function composeFile(topology: Topology, options: ComposeOptions): Compos
     [PATH_SERVICE]: {
       ...project,
       command: ['node', 'services/path-svc/dist/main.js'],
-      environment: { NATS_URL },
+      env_file: pathSvc.env_file,
+      environment: { NATS_URL, ...METRICS },
+      volumes: [pathSvc.caVolume],
       depends_on: NATS_HEALTHY,
       restart: 'unless-stopped',
+      networks: { [CONTROL_NETWORK]: {} },
+    },
+    // Idle, for `docker compose exec cli node cli/bin/srv6.mjs …` as the client user; init
+    // makes `sleep` stop at once on SIGTERM.
+    [CLI_SERVICE]: {
+      ...project,
+      command: ['sleep', 'infinity'],
+      init: true,
+      env_file: client.env_file,
+      environment: { NATS_URL },
+      volumes: [client.caVolume, topologyVolume],
       networks: { [CONTROL_NETWORK]: {} },
     },
   };
@@ -213,6 +277,7 @@ export function composeFile(topology: Topology, options: ComposeOptions): Compos
   }
 
   for (const host of plan.hosts) {
+    const agent = login(agentUser(host.name));
     services[host.name] = {
       ...project,
       hostname: host.name,
@@ -227,12 +292,14 @@ export function composeFile(topology: Topology, options: ComposeOptions): Compos
         'node',
         'services/host-agent/dist/main.js',
       ],
+      env_file: agent.env_file,
       environment: {
         HOST_NAME: host.name,
         NATS_URL,
         DATAPATH_INSTANCE: agentInstance(host.name),
+        ...METRICS,
       },
-      volumes: [topologyVolume, '/sys/fs/bpf:/sys/fs/bpf'],
+      volumes: [topologyVolume, agent.caVolume, '/sys/fs/bpf:/sys/fs/bpf'],
       privileged: true,
       sysctls: NO_DAD,
       depends_on: { ...NATS_HEALTHY, [host.router]: { condition: 'service_started' } },
