@@ -36,6 +36,13 @@ export function seenBetween(
   return seen;
 }
 
+/**
+ * After a TCP flow its last packets may still be on their way: a FIN or ACK dropped on a lossy
+ * link is sent again after a retransmission timeout (≥ 200 ms). They belong to this flow's
+ * counts, not to the next flow's.
+ */
+const TCP_SETTLE_MS = 600;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function lastJson<T>(text: string): T {
@@ -177,6 +184,7 @@ export async function tcpFlow(
   const clientOutput = collect(client);
   await exited(client);
   await exited(server);
+  await sleep(TCP_SETTLE_MS);
   const after = lab.packetsSeen();
   const report = JSON.parse(clientOutput().slice(clientOutput().indexOf('{'))) as Iperf3Report;
   if (report.error || !report.end?.sum_received)
@@ -219,6 +227,7 @@ export async function tcpTransfer(
   const output = collect(writer);
   await exited(writer);
   await exited(sink);
+  await sleep(TCP_SETTLE_MS);
   const after = lab.packetsSeen();
   if (writer.exitCode !== 0)
     throw new Error(`tcp-writes ${flow.from} → ${flow.to}:${flow.port} failed: ${output()}`);
