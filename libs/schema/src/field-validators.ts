@@ -108,6 +108,18 @@ export function EachEntry(
   );
 }
 
+/**
+ * An entry of an array of nested documents (nodes, links, objectives…) must be an object:
+ * class-validator's nested validation lets arrays inside the array through unchecked.
+ */
+export function objectEntryProblem(what: string): (value: unknown) => string | null {
+  return (value) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return null;
+    const found = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+    return `must be ${what} (an object), not ${found}`;
+  };
+}
+
 /** A name following NAME_PATTERN and at most `maxLength` characters. */
 export function nameProblem(maxLength: number): (value: unknown) => string | null {
   return (value) => {

@@ -20,6 +20,7 @@ import {
   IsIpv6Prefix,
   labelProblem,
   nameProblem,
+  objectEntryProblem,
   portEntryProblem,
   Satisfies,
   RequiredObject,
@@ -203,6 +204,7 @@ export class IntentSpecDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_WEIGHTED_OBJECTIVES)
+  @EachEntry(objectEntryProblem('a weighted objective {type, weight}'))
   @ValidateNested({ each: true })
   @Type(() => WeightedObjectiveDto)
   objectives?: WeightedObjectiveDto[];

@@ -74,3 +74,17 @@ export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 
 /** YAML alias nodes per document: a low count refuses "billion laughs" expansion bombs. */
 export const YAML_MAX_ALIAS_COUNT = 100;
+
+/**
+ * Levels of nested objects and arrays in a document. A valid one needs 5
+ * (`spec.links[0].adjSids.r1`); far deeper input only costs parser time and stack (a 1 MiB YAML
+ * text of brackets would take seconds and hundreds of MB to parse), so it is refused first.
+ */
+export const MAX_NESTING_DEPTH = 32;
+
+/**
+ * Fields of one object (not arrays: those have their own limits). The largest object of the
+ * formats, a link, has 12; a document with thousands of unknown fields is refused before
+ * class-validator, whose check of unknown fields takes time quadratic in their number.
+ */
+export const MAX_OBJECT_FIELDS = 64;

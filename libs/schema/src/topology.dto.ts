@@ -22,6 +22,7 @@ import {
   IsName,
   ipv6PrefixProblem,
   labelProblem,
+  objectEntryProblem,
   RequiredObject,
 } from './field-validators.js';
 import {
@@ -223,12 +224,14 @@ export class HostDto implements TopologyHost {
 export class TopologySpecDto {
   @IsArray()
   @ArrayMaxSize(MAX_NODES)
+  @EachEntry(objectEntryProblem('a node'))
   @ValidateNested({ each: true })
   @Type(() => NodeDto)
   nodes!: NodeDto[];
 
   @IsArray()
   @ArrayMaxSize(MAX_LINKS)
+  @EachEntry(objectEntryProblem('a link'))
   @ValidateNested({ each: true })
   @Type(() => LinkDto)
   links!: LinkDto[];
@@ -236,6 +239,7 @@ export class TopologySpecDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_SERVICES)
+  @EachEntry(objectEntryProblem('a service instance'))
   @ValidateNested({ each: true })
   @Type(() => ServiceDto)
   services?: ServiceDto[];
@@ -243,6 +247,7 @@ export class TopologySpecDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_TOPOLOGY_HOSTS)
+  @EachEntry(objectEntryProblem('a host'))
   @ValidateNested({ each: true })
   @Type(() => HostDto)
   hosts?: HostDto[];
