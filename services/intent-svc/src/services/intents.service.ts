@@ -3,7 +3,7 @@
  * with optimistic concurrency, publish the change event. A refused request changes nothing.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import type { FieldError } from '@srv6/bus';
+import { MAX_MESSAGE_BYTES, type FieldError } from '@srv6/bus';
 import { IntentSvcMetrics, LOGGER, type IntentOperation, type Logger } from '@srv6/observability';
 import { validateIntent, validateTopology, type Intent, type Topology } from '@srv6/schema';
 import { EventPublisher } from '../repositories/event.publisher.js';
@@ -29,6 +29,30 @@ export interface IntentEntry {
 /** The stored form: metadata.revision is the KV's business, not part of the document. */
 function withoutRevision<T extends Intent | Topology>(document: T): T {
   return { ...document, metadata: { name: document.metadata.name } };
+}
+
+/** Room left in a KV put for JetStream's headers (expected revision). */
+const HEADER_ROOM = 1024;
+
+/**
+ * A valid document within the size limit can still be too large to store: the stored form is
+ * JSON with the defaults filled in (a YAML topology of 1 MiB in flow style grows by half), and
+ * a KV value is one NATS message.
+ */
+function tooLargeToStore(
+  kind: 'intent' | 'topology',
+  document: Intent | Topology,
+): Failure | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(document));
+  if (bytes <= MAX_MESSAGE_BYTES - HEADER_ROOM) return undefined;
+  return fail('too-large', [
+    {
+      path: '',
+      message:
+        `the ${kind} is ${bytes} bytes as stored (JSON, defaults and link names filled in), ` +
+        `more than the ${MAX_MESSAGE_BYTES - HEADER_ROOM} a stored document may have`,
+    },
+  ]);
 }
 
 function staleRevision(
@@ -114,6 +138,8 @@ export class IntentsService {
     if (!validated.ok) return fail('invalid', validated.errors);
     const intent = validated.value;
     const { name, revision: expected } = intent.metadata;
+    const tooLarge = tooLargeToStore('intent', withoutRevision(intent));
+    if (tooLarge) return tooLarge;
     const outcome = await this.repository.writeIntent(withoutRevision(intent), expected);
     if (!outcome.ok) return staleRevision('intent', name, expected ?? 0, outcome);
     await this.publish('intent', name, () =>
@@ -160,6 +186,8 @@ export class IntentsService {
     if (!validated.ok) return fail('invalid', validated.errors);
     const topology = validated.value;
     const { name, revision: expected } = topology.metadata;
+    const tooLarge = tooLargeToStore('topology', withoutRevision(topology));
+    if (tooLarge) return tooLarge;
     const outcome = await this.repository.writeTopology(withoutRevision(topology), expected);
     if (!outcome.ok) return staleRevision('topology', name, expected ?? 0, outcome);
     await this.publish('topology', name, () =>

@@ -16,8 +16,34 @@ export interface Failure {
 
 export type ServiceResult<T extends object> = ({ readonly ok: true } & T) | Failure;
 
+/** Errors a reply lists; the rest are counted in one more entry. */
+export const MAX_REPLY_ERRORS = 100;
+/** Characters of a path or message: validators quote the values they refuse, which may be huge. */
+export const MAX_ERROR_TEXT = 300;
+
+function shorten(text: string): string {
+  return text.length <= MAX_ERROR_TEXT
+    ? text
+    : `${text.slice(0, MAX_ERROR_TEXT)}… (${text.length} characters)`;
+}
+
+/**
+ * A refusal, its errors bounded: a 1 MiB document can hold 100,000 bad entries or one
+ * 1,000,000-character value, and a reply listing them all would not fit in a NATS message
+ * (nats-server would drop it and the client wait for nothing).
+ */
 export function fail(failure: FailureKind, errors: readonly FieldError[]): Failure {
-  return { ok: false, errors, failure };
+  const listed = errors
+    .slice(0, MAX_REPLY_ERRORS)
+    .map(({ path, message }) => ({ path: shorten(path), message: shorten(message) }));
+  if (errors.length > MAX_REPLY_ERRORS) {
+    const more = errors.length - MAX_REPLY_ERRORS;
+    listed.push({
+      path: '',
+      message: `and ${more} more problem${more === 1 ? '' : 's'} (only the first ${MAX_REPLY_ERRORS} are listed)`,
+    });
+  }
+  return { ok: false, errors: listed, failure };
 }
 
 /** The SPEC's wire reply: the result without the failure kind. */

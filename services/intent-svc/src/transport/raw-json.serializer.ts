@@ -1,11 +1,12 @@
 /**
  * Writes a handler's reply as plain JSON (the SPEC's reply bodies) instead of Nest's
  * {response, err, isDisposed, id} envelope. An error escaping a handler becomes an
- * {ok:false, errors} reply too, so a client never waits for a reply that does not come.
+ * {ok:false, errors} reply too, and so does a reply too large for a NATS message, so a client
+ * never waits for a reply that does not come.
  */
 import { Logger } from '@nestjs/common';
 import type { ConsumerSerializer, OutgoingResponse } from '@nestjs/microservices';
-import { encodeJson } from '@srv6/bus';
+import { encodeJson, MAX_MESSAGE_BYTES } from '@srv6/bus';
 
 export interface NatsReply {
   readonly data: Uint8Array;
@@ -23,7 +24,12 @@ export class RawJsonSerializer implements ConsumerSerializer {
 
   serialize(packet: OutgoingResponse): NatsReply {
     if (packet.err === undefined && packet.response !== undefined) {
-      return { data: encodeJson(packet.response) };
+      const data = encodeJson(packet.response);
+      if (data.byteLength <= MAX_MESSAGE_BYTES) return { data };
+      // nats-server would refuse it (max_payload) and the client would wait until its timeout.
+      const message = `the reply is ${data.byteLength} bytes, more than the ${MAX_MESSAGE_BYTES} a NATS message may carry`;
+      this.logger.error(message);
+      return { data: encodeJson({ ok: false, errors: [{ path: '', message }] }) };
     }
     const message =
       packet.err === undefined ? 'the handler gave no reply' : errorMessage(packet.err);
