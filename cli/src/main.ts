@@ -4,13 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import { DEFAULT_NATS_URL } from '@srv6/bus';
-import { applyFile } from './commands/apply.js';
-import { generateCredentials, type CredentialsFlags } from './commands/credentials.js';
-import { describeIntent } from './commands/describe.js';
-import { deleteIntent, getIntents, showTopology } from './commands/intents.js';
-import { pathCompute } from './commands/path-compute.js';
+import type { CredentialsFlags } from './commands/credentials.js';
 import type { BusTarget } from './bus-client.js';
 import { CliError, parseFormat } from './output.js';
+
+/** Commands load their modules when they run: a command pays only for what it uses. */
+const apply = () => import('./commands/apply.js');
+const intents = () => import('./commands/intents.js');
 
 const program = new Command('srv6')
   .description('Application intents enforced by host-side SRv6 encapsulation')
@@ -52,7 +52,8 @@ path
   .requiredOption('--intent <file>', 'intent YAML or JSON')
   .option('--host <name>', 'only this host of the intent')
   .option('--json', 'print the SPEC JSON (same as --output json)')
-  .action((flags: { topology: string; intent: string; host?: string; json?: boolean }) => {
+  .action(async (flags: { topology: string; intent: string; host?: string; json?: boolean }) => {
+    const { pathCompute } = await import('./commands/path-compute.js');
     print(
       pathCompute(flags.topology, flags.intent, flags.host, flags.json ? 'json' : options().output),
     );
@@ -62,7 +63,9 @@ program
   .command('apply')
   .description('apply an intent (or a topology) from a file; - reads standard input')
   .requiredOption('-f, --file <file>', 'YAML or JSON document')
-  .action(async (flags: { file: string }) => print(await applyFile(options().bus, flags.file)));
+  .action(async (flags: { file: string }) =>
+    print(await (await apply()).applyFile(options().bus, flags.file)),
+  );
 
 program
   .command('get')
@@ -71,7 +74,7 @@ program
   .action(async (resource: string) => {
     if (resource !== 'intents')
       throw new CliError(`get: unknown resource '${resource}' (try: intents)`);
-    print(await getIntents(options().bus, options().output));
+    print(await (await intents()).getIntents(options().bus, options().output));
   });
 
 program
@@ -82,6 +85,7 @@ program
   .action(async (resource: string, name: string) => {
     if (resource !== 'intent')
       throw new CliError(`describe: unknown resource '${resource}' (try: intent NAME)`);
+    const { describeIntent } = await import('./commands/describe.js');
     print(await describeIntent(options().bus, name, options().output));
   });
 
@@ -93,7 +97,7 @@ program
   .action(async (resource: string, name: string) => {
     if (resource !== 'intent')
       throw new CliError(`delete: unknown resource '${resource}' (try: intent NAME)`);
-    print(await deleteIntent(options().bus, name));
+    print(await (await intents()).deleteIntent(options().bus, name));
   });
 
 const topology = program.command('topology').description('the network topology');
@@ -102,12 +106,12 @@ topology
   .description('apply a topology from a file')
   .requiredOption('-f, --file <file>', 'YAML or JSON document')
   .action(async (flags: { file: string }) =>
-    print(await applyFile(options().bus, flags.file, 'Topology')),
+    print(await (await apply()).applyFile(options().bus, flags.file, 'Topology')),
   );
 topology
   .command('show')
   .description('show the stored topology')
-  .action(async () => print(await showTopology(options().bus, options().output)));
+  .action(async () => print(await (await intents()).showTopology(options().bus, options().output)));
 
 program
   .command('credentials')
@@ -123,7 +127,10 @@ program
     (value: string, previous: string[] = []) => [...previous, value],
   )
   .option('--mounted-at <path>', 'the path processes see the directory at (a container mount)')
-  .action((flags: CredentialsFlags) => print(generateCredentials(flags)));
+  .action(async (flags: CredentialsFlags) => {
+    const { generateCredentials } = await import('./commands/credentials.js');
+    print(generateCredentials(flags));
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`srv6: ${error instanceof Error ? error.message : String(error)}\n`);
