@@ -189,9 +189,13 @@ beforeAll(async () => {
   credentials = ensureCredentials({ directory, hosts: [...HOSTS] });
   nats = await startNatsServer({ extraArgs: ['-c', credentials.serverConfig] });
   lab.addNode('peer');
-  for (const host of HOSTS) {
+  for (const [index, host] of HOSTS.entries()) {
     lab.addNode(host);
     lab.addLink(host, 'eth0', 'peer', `to-${host}`);
+    // A default route, as on a real host: the agent copies its next hop into route MTUs (without
+    // one, programming fails and the intent is reported `error`).
+    lab.addAddress(host, 'eth0', `2001:db8:ff::${index + 1}/64`);
+    lab.addRoute(host, ['default', 'dev', 'eth0']);
   }
 
   // Agents first: they wait for the buckets the services create (they may not create them).

@@ -190,6 +190,34 @@ export class DatapathProgrammer {
     this.slots = new Map([...knownSlots].filter(([, slot]) => referenced.has(slot)));
   }
 
+  /**
+   * Keeps the policies within the maps' capacity: those programmed already keep their slots,
+   * new ones take the free slots in input order, and the rest are rejected with the reason —
+   * one policy too many must not cost the host the ones it has.
+   */
+  private limitCapacity(policies: DatapathPolicy[], rejected: PolicyProblem[]): DatapathPolicy[] {
+    const capacity = this.maps.capacity;
+    if (policies.length <= capacity) return policies;
+    let free = capacity - policies.filter((policy) => this.slots.has(policy.id)).length;
+    const kept = new Set<string>();
+    for (const policy of policies) {
+      const programmed = this.slots.has(policy.id);
+      if (programmed ? kept.size < capacity : free > 0) {
+        if (!programmed) free--;
+        kept.add(policy.id);
+      } else {
+        rejected.push({
+          policyId: policy.id,
+          reason:
+            `this host's datapath holds ${capacity} policies and all are in use ` +
+            `(${policies.length} wanted): remove intents of this host or raise the ` +
+            `host-agent's CAPACITY`,
+        });
+      }
+    }
+    return policies.filter((policy) => kept.has(policy.id));
+  }
+
   /** The slot of every programmed policy id. */
   get slotsById(): ReadonlyMap<string, number> {
     return this.slots;
@@ -202,7 +230,7 @@ export class DatapathProgrammer {
       if (reason) rejected.push({ policyId: policy.id, reason });
       return !reason;
     });
-    const candidates = limitPrefixLengths(valid, rejected);
+    const candidates = this.limitCapacity(limitPrefixLengths(valid, rejected), rejected);
     const candidateIds = new Set(candidates.map((policy) => policy.id));
     const changed = this.changedPolicies(candidates);
     const freed = new Set(

@@ -356,14 +356,23 @@ describe('DatapathProgrammer', () => {
     expect(lengths).toEqual(Array.from({ length: MAX_PREFIX_LENGTHS }, (_, i) => 127 - i));
   });
 
-  it('refuses more policies than the capacity, keeping what is programmed', () => {
+  it('refuses the policies beyond the capacity, keeping what is programmed', () => {
     const maps = memoryMaps(1);
     const programmer = new DatapathProgrammer(maps);
     programmer.apply([viaR2]);
-    expect(() => programmer.apply([viaR2, viaR3])).toThrow(
-      '2 policies for this host, its datapath holds 1',
-    );
-    expect(maps.prefixes.entries()).toHaveLength(1);
+    const before = maps.prefixes.entries();
+    // The new one is refused even when it sorts first: programmed policies keep their slots.
+    const report = programmer.apply([{ ...viaR3, id: 'aaa' }, viaR2]);
+    expect(report.rejected).toEqual([
+      {
+        policyId: 'aaa',
+        reason: expect.stringMatching(
+          /datapath holds 1 policies and all are in use \(2 wanted\).*raise the host-agent's CAPACITY/,
+        ),
+      },
+    ]);
+    expect([...report.programmed.keys()]).toEqual(['web']);
+    expect(maps.prefixes.entries()).toEqual(before);
     expect([...programmer.slotsById.keys()]).toEqual(['web']);
   });
 });

@@ -16,7 +16,13 @@ import {
   NatsServerProcess,
   StatusRecord,
 } from '@srv6/bus';
-import { DatapathPolicy, DatapathProgrammer, MemoryMap, STRUCT_LAYOUT } from '@srv6/datapath';
+import {
+  ApplyReport,
+  DatapathPolicy,
+  DatapathProgrammer,
+  MemoryMap,
+  STRUCT_LAYOUT,
+} from '@srv6/datapath';
 import { AgentConfig } from '../src/config.js';
 import { DatapathPort } from '../src/repositories/datapath.repository.js';
 import { PolicyWatcher } from '../src/repositories/policy.watcher.js';
@@ -116,9 +122,12 @@ describe('host-agent reconciler', () => {
     await server?.destroy();
   });
 
-  async function startAgent(datapath: MemoryDatapath): Promise<ReconcilerService> {
+  async function startAgent(
+    datapath: MemoryDatapath,
+    settings: AgentConfig = config,
+  ): Promise<ReconcilerService> {
     const agent = new ReconcilerService(
-      config,
+      settings,
       datapath,
       new PolicyWatcher(storage.policies, 'host-a'),
       new StatusRepository(nc, storage.status),
@@ -205,6 +214,36 @@ describe('host-agent reconciler', () => {
       expect(datapath.policies.writes).toEqual([]);
     } finally {
       await agent.onApplicationShutdown();
+    }
+  });
+
+  it('a failed reconcile stays an error: the counter reports repeat the state, not programmed', async () => {
+    // The maps are written, then the route MTU step fails (as without a route to the destination).
+    class RoutelessDatapath extends MemoryDatapath {
+      override apply(policies: readonly DatapathPolicy[]): ApplyReport {
+        super.apply(policies);
+        throw new Error('no route to 2001:db8:b::/64 on this host: add a default route first');
+      }
+    }
+    const datapath = new RoutelessDatapath();
+    const agent = await startAgent(datapath, { ...config, reportIntervalMs: 50 });
+    try {
+      await storage.policies.put(
+        policyKey('host-a', 'noroute'),
+        encodeJson(record('noroute', ['fc00:0:3::1', 'fc00:0:4::d6'])),
+      );
+      expect((await statusOf(storage, 'host-a.noroute', 'error')).reason).toMatch(/no route/);
+      expect(datapath.counters().has('host-a.noroute')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // several counter reports
+      const entry = await storage.status.get('host-a.noroute');
+      expect(decodeJson<StatusRecord>(entry!.value)).toMatchObject({
+        state: 'error',
+        reason: expect.stringMatching(/no route/),
+        counters: { packets: '0', bytes: '0' },
+      });
+    } finally {
+      await agent.onApplicationShutdown();
+      await storage.policies.delete(policyKey('host-a', 'noroute'));
     }
   });
 

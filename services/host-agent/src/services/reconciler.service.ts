@@ -24,6 +24,8 @@ import {
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private records: ReadonlyMap<string, PolicyRecord> = new Map();
   private readonly published = new Map<string, string>();
+  /** The state last published per key: counter reports repeat it, they do not decide it. */
+  private readonly states = new Map<string, HostStatus>();
   private readonly lastCounters = new Map<string, string>();
   private running?: Promise<void>;
   private dirty = false;
@@ -151,6 +153,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       const count = counters.get(key);
       await this.statuses.publish(key, this.statusRecord(record, status, count));
       this.published.set(key, signature);
+      this.states.set(key, status);
+      // These counters are reported now: the counter loop need not send them again.
+      if (count) this.lastCounters.set(key, `${count.packets}/${count.bytes}`);
       this.logStatus(record, status);
     }
     for (const key of [...this.published.keys()]) {
@@ -159,19 +164,25 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         const intent = key.slice(key.indexOf('.') + 1);
         this.log.info({ event: 'intent-removed', intent }, `${intent}: removed from this host`);
         this.published.delete(key);
+        this.states.delete(key);
         this.lastCounters.delete(key);
       }
     }
   }
 
+  /**
+   * Counters of what the maps hold, with the state last reported: a policy whose reconcile
+   * failed (say its route MTU could not be set) has counters too, and stays `error`.
+   */
   private async reportCounters(): Promise<void> {
     for (const [key, count] of this.datapath.counters()) {
       const record = this.records.get(key);
+      const status = this.states.get(key);
       const text = `${count.packets}/${count.bytes}`;
-      if (!record || this.lastCounters.get(key) === text) continue;
+      if (!record || !status || this.lastCounters.get(key) === text) continue;
       this.lastCounters.set(key, text);
       await this.statuses
-        .publish(key, this.statusRecord(record, { state: 'programmed' }, count))
+        .publish(key, this.statusRecord(record, status, count))
         .catch(() => this.metrics.error('status-publish')); // the next interval tries again
     }
   }
