@@ -232,7 +232,14 @@ export class DatapathProgrammer {
     });
     const candidates = this.limitCapacity(limitPrefixLengths(valid, rejected), rejected);
     const candidateIds = new Set(candidates.map((policy) => policy.id));
-    const changed = this.changedPolicies(candidates);
+    // Each policy's stored form, encoded once: it decides both "changed?" and what is written.
+    const encoded = new Map(
+      candidates.map((policy) => {
+        const value = encodeStoredPolicy(policy);
+        return [policy.id, { value, hex: hex(value) }];
+      }),
+    );
+    const changed = this.changedPolicies(encoded);
     const freed = new Set(
       [...this.slots].filter(([id]) => !candidateIds.has(id) || changed.has(id)).map(([, s]) => s),
     );
@@ -255,9 +262,9 @@ export class DatapathProgrammer {
     const newPolicies = new Map<number, string>();
     for (const policy of accepted) {
       const slot = slots.get(policy.id)!;
-      const value = encodeStoredPolicy(policy);
-      newPolicies.set(slot, hex(value));
-      if (this.programmedPolicies.get(slot) !== hex(value)) {
+      const { value, hex: valueHex } = encoded.get(policy.id)!;
+      newPolicies.set(slot, valueHex);
+      if (this.programmedPolicies.get(slot) !== valueHex) {
         if (!this.slots.has(policy.id) || this.slots.get(policy.id) !== slot)
           this.resetCounters(slot);
         policyKeys.push(encodeSlot(slot));
@@ -372,13 +379,12 @@ export class DatapathProgrammer {
   }
 
   /** Ids of programmed policies whose stored value would change. */
-  private changedPolicies(candidates: readonly DatapathPolicy[]): Set<string> {
+  private changedPolicies(encoded: ReadonlyMap<string, { readonly hex: string }>): Set<string> {
     const changed = new Set<string>();
-    for (const policy of candidates) {
-      const slot = this.slots.get(policy.id);
+    for (const [id, { hex: valueHex }] of encoded) {
+      const slot = this.slots.get(id);
       const stored = slot === undefined ? undefined : this.programmedPolicies.get(slot);
-      if (stored !== undefined && stored !== hex(encodeStoredPolicy(policy)))
-        changed.add(policy.id);
+      if (stored !== undefined && stored !== valueHex) changed.add(id);
     }
     return changed;
   }

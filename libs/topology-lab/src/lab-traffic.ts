@@ -4,6 +4,7 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { TRAFFIC_TOOL, waitForOutput } from '@srv6/netlab';
+import { collectOutput, exited, stopChild } from './child-process.js';
 import type { TopologyLab } from './topology-lab.js';
 
 export interface Flow {
@@ -50,18 +51,6 @@ function lastJson<T>(text: string): T {
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
 
-function collect(child: ChildProcess): () => string {
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return () => output;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 export interface RunningTraffic {
   readonly child: ChildProcess;
   /** SIGTERM, then the count the tool printed (datagrams received, or sent). */
@@ -76,14 +65,12 @@ async function startTool(
   field: 'datagrams' | 'sent',
 ): Promise<RunningTraffic> {
   const child = lab.netns.spawn(host, 'node', [TRAFFIC_TOOL, ...args]);
-  const text = collect(child);
+  const text = collectOutput(child);
   await waitForOutput(child, started);
   return {
     child,
     stop: async () => {
-      const gone = exited(child);
-      child.kill('SIGTERM');
-      await gone;
+      await stopChild(child);
       return lastJson<Record<typeof field, number>>(text())[field];
     },
   };
@@ -167,7 +154,7 @@ export async function tcpFlow(
     '-p',
     String(flow.port),
   ]);
-  collect(server);
+  collectOutput(server);
   await waitForOutput(server, /Server listening/, 10_000);
   const before = lab.packetsSeen();
   const amount = options.bytes
@@ -181,7 +168,7 @@ export async function tcpFlow(
     ...amount,
     '-J',
   ]);
-  const clientOutput = collect(client);
+  const clientOutput = collectOutput(client);
   await exited(client);
   await exited(server);
   await sleep(TCP_SETTLE_MS);
@@ -213,7 +200,7 @@ export async function tcpTransfer(
   if (bytes % writeSize !== 0)
     throw new Error(`${bytes} bytes is not a whole number of ${writeSize}-byte writes`);
   const sink = lab.netns.spawn(flow.to, 'node', [TRAFFIC_TOOL, 'tcp-sink', String(flow.port)]);
-  collect(sink);
+  collectOutput(sink);
   await waitForOutput(sink, /"listening"/);
   const before = lab.packetsSeen();
   const writer = lab.netns.spawn(flow.from, 'node', [
@@ -224,7 +211,7 @@ export async function tcpTransfer(
     String(bytes / writeSize),
     String(writeSize),
   ]);
-  const output = collect(writer);
+  const output = collectOutput(writer);
   await exited(writer);
   await exited(sink);
   await sleep(TCP_SETTLE_MS);

@@ -6,6 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { waitForOutput } from '@srv6/netlab';
+import { collectOutput, stopChild } from './child-process.js';
 import type { Intent, Topology } from '@srv6/schema';
 import type { IntentOutcome, LabControl } from './lab-control.js';
 import {
@@ -34,20 +35,6 @@ export interface ReconvergenceResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function output(child: ChildProcess): () => string {
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return () => text;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await gone;
-}
-
 export function withoutLink(topology: Topology, link: string): Topology {
   const links = topology.spec.links.filter((l) => (l.name ?? `${l.a}-${l.b}`) !== link);
   if (links.length === topology.spec.links.length)
@@ -72,7 +59,7 @@ async function firstPacketWatcher(
     '--immediate-mode',
     `ip6 src ${source}`,
   ]);
-  const text = output(child);
+  const text = collectOutput(child);
   await waitForOutput(child, /listening on/, 10_000);
   return { child, text };
 }
@@ -134,7 +121,7 @@ export async function measureReconvergence(
       received,
     };
   } finally {
-    for (const watcher of watchers.values()) await stop(watcher.child);
+    for (const watcher of watchers.values()) await stopChild(watcher.child);
     if (sender) await sender.stop().catch(() => undefined);
     if (sink.child.exitCode === null && sink.child.signalCode === null)
       await sink.stop().catch(() => undefined);

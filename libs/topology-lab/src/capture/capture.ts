@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForOutput } from '@srv6/netlab';
+import { stopChild } from '../child-process.js';
 import type { TopologyLab } from '../topology-lab.js';
 import { parsePcap, type PcapFile } from './pcap.js';
 
@@ -44,11 +45,7 @@ export async function startCapture(
   }
   return {
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGINT');
-        await gone;
-      }
+      await stopChild(child, 'SIGINT'); // tcpdump flushes its file on SIGINT
       try {
         return parsePcap(readFileSync(file));
       } finally {
