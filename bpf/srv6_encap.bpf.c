@@ -136,6 +136,66 @@ int srv6_encap_restore_split(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/*
+ * The floor of any helper-based encapsulation, for comparison: grow by the 80 bytes of a 2-SID
+ * H.Encaps (bpf_skb_adjust_room, as srv6_egress does it), write them or not, and restore; no
+ * parse, lookup, MTU check or counters. The bytes are the bench policy's source repeated, not a
+ * valid header: only the cost is of interest.
+ *   FLOOR_NO_WRITE      the grow alone
+ *   FLOOR_STORE_BYTES   bpf_skb_store_bytes from the stack, as srv6_egress writes
+ *   FLOOR_DIRECT_WRITE  through the packet pointers. srv6_egress does not write this way: a
+ *                       program with any direct packet write gets a verifier prologue that
+ *                       unclones every cloned skb at its start — every TCP skb, steered or not
+ *                       (docs/benchmarks.md, Program cost).
+ */
+enum floor_write { FLOOR_NO_WRITE, FLOOR_STORE_BYTES, FLOOR_DIRECT_WRITE };
+#define FLOOR_LENGTH (IPV6_HEADER_LEN + SRH_FIXED_LEN + 2 * SRV6_IPV6_ADDRESS_LEN)
+
+static __always_inline int floor_encap(struct __sk_buff *skb, enum floor_write write)
+{
+	__u8 headers[FLOOR_LENGTH];
+	void *data, *data_end;
+	__u32 i;
+
+	if (bpf_skb_adjust_room(skb, FLOOR_LENGTH, BPF_ADJ_ROOM_MAC, ENCAP_ADJUST_ROOM_FLAGS) < 0)
+		return TC_ACT_SHOT;
+	if (write == FLOOR_STORE_BYTES) {
+		for (i = 0; i < FLOOR_LENGTH; i += SRV6_IPV6_ADDRESS_LEN)
+			encap_copy_address(headers + i, bench_policy.source);
+		if (bpf_skb_store_bytes(skb, ETH_HEADER_LEN, headers, FLOOR_LENGTH, 0) < 0)
+			return TC_ACT_SHOT;
+	} else if (write == FLOOR_DIRECT_WRITE) {
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+		if (data + ETH_HEADER_LEN + FLOOR_LENGTH > data_end)
+			return TC_ACT_SHOT;
+		for (i = 0; i < FLOOR_LENGTH; i += SRV6_IPV6_ADDRESS_LEN)
+			encap_copy_address(data + ETH_HEADER_LEN + i, bench_policy.source);
+	}
+	if (bench_restore(skb, FLOOR_LENGTH) < 0)
+		return TC_ACT_SHOT;
+	return TC_ACT_OK;
+}
+_Static_assert(FLOOR_LENGTH % SRV6_IPV6_ADDRESS_LEN == 0, "the floor writes whole addresses");
+
+SEC("tc")
+int srv6_floor_grow(struct __sk_buff *skb)
+{
+	return floor_encap(skb, FLOOR_NO_WRITE);
+}
+
+SEC("tc")
+int srv6_floor_grow_store(struct __sk_buff *skb)
+{
+	return floor_encap(skb, FLOOR_STORE_BYTES);
+}
+
+SEC("tc")
+int srv6_floor_grow_write(struct __sk_buff *skb)
+{
+	return floor_encap(skb, FLOOR_DIRECT_WRITE);
+}
+
 /* srv6_encap_restore_only with bpf_ktime_get_ns around encap_push and around the restore, and
  * an empty interval to subtract the clock's own cost (see struct bench_timing). */
 SEC("tc")

@@ -26,6 +26,9 @@ export const PROGRAM = {
   restoreOnly: 'srv6_encap_restore_only',
   restoreSplit: 'srv6_encap_restore_split',
   restoreTimed: 'srv6_encap_restore_timed',
+  floorGrow: 'srv6_floor_grow',
+  floorGrowStore: 'srv6_floor_grow_store',
+  floorGrowWrite: 'srv6_floor_grow_write',
 } as const;
 
 /** Same capacities as the agent's default load, for every table. */

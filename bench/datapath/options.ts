@@ -21,8 +21,8 @@ export const USAGE = `usage: npm run bench:datapath [-- options]
 
 Measures the SRv6 tc datapath in one run:
   testRun.nsPerPacket   BPF_PROG_TEST_RUN of the bench object (bpf/build/srv6_encap_bench.bpf.o):
-                        passThrough, restoreOnly, restoreSplit, encap1, encap1k, encap100k,
-                        noMatch100k
+                        passThrough, restoreOnly, restoreSplit, floorGrow, floorGrowStore,
+                        floorGrowWrite, encap1, encap1k, encap100k, noMatch100k
   iperf3Gbps            TCP through kernel SRv6 routers in network namespaces:
                         plain, kernelSeg6 (ip route encap seg6), bpfEncap (our tc program)
   mapUpdatesPerSec      BpfMap.update vs BpfMap.updateBatch, 100,000 entries

@@ -22,10 +22,15 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 
 const number = (value: number): string => value.toLocaleString('en-US');
 
+/** A floor program's cost over pass-through without the bench's restore. */
+function floor(t: TestRunResult, name: 'floorGrow' | 'floorGrowStore' | 'floorGrowWrite'): number {
+  return t.nsPerPacket[name] - t.nsPerPacket.passThrough - t.restoreByDifference;
+}
+
 function testRunLines(t: TestRunResult): string[] {
   const ns = t.nsPerPacket;
   const row = (name: keyof typeof ns, how: string) =>
-    `  ${name.padEnd(12)} ${String(ns[name]).padStart(5)} ns   ${how}`;
+    `  ${name.padEnd(14)} ${String(ns[name]).padStart(5)} ns   ${how}`;
   return [
     `testRun.nsPerPacket — BPF_PROG_TEST_RUN, repeat ${number(t.repeat)} per run, median of ${t.rounds} rounds`,
     `  (order rotated per round); kernel-reported average per run (integer ns); ${t.frameBytes}-byte`,
@@ -38,6 +43,12 @@ function testRunLines(t: TestRunResult): string[] {
     row(
       'restoreSplit',
       'srv6_encap_restore_split: restoreOnly with the shrink done in two halves (one shrink more)',
+    ),
+    row('floorGrow', 'srv6_floor_grow: grow 80 B + shrink, nothing else'),
+    row('floorGrowStore', 'srv6_floor_grow_store: floorGrow + bpf_skb_store_bytes of the 80 B'),
+    row(
+      'floorGrowWrite',
+      'srv6_floor_grow_write: floorGrow + the 80 B written directly (packet pointers)',
     ),
     row(
       'encap1',
@@ -60,6 +71,8 @@ function testRunLines(t: TestRunResult): string[] {
     `  the restore (the shrink after each encap run, bench only): restoreSplit − restoreOnly ${t.restoreByDifference} ns (median of the rounds' differences)`,
     `  timed inside srv6_encap_restore_timed (bpf_ktime_get_ns, the clock's own ${t.timedSplit.clock.toFixed(1)} ns per interval subtracted, median of the rounds):`,
     `    encap_push ${t.timedSplit.encapPush.toFixed(1)} ns (MTU check, header build, grow, store); restore ${t.timedSplit.restore.toFixed(1)} ns (cross-check of the above)`,
+    `  floor of any encapsulation through the kernel's helpers (− passThrough − restore): grow ${floor(t, 'floorGrow')} ns;` +
+      ` grow + store ${floor(t, 'floorGrowStore')} ns; grow + direct write ${floor(t, 'floorGrowWrite')} ns`,
     `  so encap100k − passThrough − restore ≈ ${withoutRestore(t).toFixed(0)} ns: the program's cost over pass-through as a real packet would pay it`,
     `  prefix lookups are exact-match hash lookups in srv6_prefixes, one per prefix length tried (all tables are /64: one); the length list (srv6_prefix_lens) is an array, read without a helper call`,
     `  note: ${RESTORE_NOTE}; the repeated packet keeps its hash bucket in cache (real traffic may miss)`,

@@ -23,6 +23,9 @@ export const CONFIGURATIONS = [
   'passThrough',
   'restoreOnly',
   'restoreSplit',
+  'floorGrow',
+  'floorGrowStore',
+  'floorGrowWrite',
   'encap1',
   'encap1k',
   'encap100k',
@@ -150,6 +153,8 @@ async function measureTables(
   }
   runChecked(tables.t1.object.programFd(PROGRAM.restoreOnly), frame, 2, 'restoreOnly');
   runChecked(tables.t1.object.programFd(PROGRAM.restoreSplit), frame, 2, 'restoreSplit');
+  runChecked(tables.t1.object.programFd(PROGRAM.floorGrow), frame, 2, 'floorGrow');
+  runChecked(tables.t1.object.programFd(PROGRAM.floorGrowStore), frame, 2, 'floorGrowStore');
   runChecked(egress(tables.t100k), missFrame, 2, 'noMatch100k', {
     programmer: tables.t100k.programmer,
     stat: 'no_match',
@@ -159,6 +164,9 @@ async function measureTables(
     passThrough: { fd: tables.t1.object.programFd(PROGRAM.pass), frame },
     restoreOnly: { fd: tables.t1.object.programFd(PROGRAM.restoreOnly), frame },
     restoreSplit: { fd: tables.t1.object.programFd(PROGRAM.restoreSplit), frame },
+    floorGrow: { fd: tables.t1.object.programFd(PROGRAM.floorGrow), frame },
+    floorGrowStore: { fd: tables.t1.object.programFd(PROGRAM.floorGrowStore), frame },
+    floorGrowWrite: { fd: tables.t1.object.programFd(PROGRAM.floorGrowWrite), frame },
     encap1: { fd: egress(tables.t1), frame, counted: encapsulated(tables.t1) },
     encap1k: { fd: egress(tables.t1k), frame, counted: encapsulated(tables.t1k) },
     encap100k: { fd: egress(tables.t100k), frame, counted: encapsulated(tables.t100k) },
