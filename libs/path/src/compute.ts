@@ -88,6 +88,7 @@ function computeForHost(prepared: PreparedTopology, intent: Intent, host: string
         waypoints,
         bounds,
         tooManySegments: selection.tooManySegments,
+        searchExhausted: selection.searchExhausted === true,
       }),
     );
   }

@@ -7,6 +7,7 @@ import { MAX_SEGMENTS } from '@srv6/datapath/pure';
 import { combineStages, type FilterStage, type NamedBound } from './constraints.js';
 import type { TopologyGraph } from './graph.js';
 import { searchPath, type SearchProblem } from './label-search.js';
+import { ENUMERATION_BUDGET } from './select-path.js';
 import { sumOf } from './metrics.js';
 import type { Waypoint } from './waypoints.js';
 
@@ -19,6 +20,8 @@ export interface Diagnosis {
   readonly waypoints: readonly Waypoint[];
   readonly bounds: readonly NamedBound[];
   readonly tooManySegments: boolean;
+  /** The segment limit was only checked as far as the enumeration budget reached. */
+  readonly searchExhausted?: boolean;
 }
 
 const tidy = (value: number): number => Math.round(value * 1e6) / 1e6;
@@ -72,6 +75,13 @@ export function unsatisfiableReason(diagnosis: Diagnosis): string {
   if (bounds.length > 1 && !searchPath({ ...full, key: [], bounds }).found) {
     return `no path from ${from} to ${to} meets ${bounds.map((b) => b.name).join(' and ')} together`;
   }
+  if (diagnosis.tooManySegments && diagnosis.searchExhausted)
+    return (
+      `no path from ${from} to ${to} within ${MAX_SEGMENTS} segments was found: the search ` +
+      `stopped after ${ENUMERATION_BUDGET.toLocaleString('en-US')} candidate steps, and every ` +
+      `path it reached needs more (fewer waypoints or bounds, or adjacency SIDs on the links ` +
+      `they need, make such paths cheaper to encode)`
+    );
   if (diagnosis.tooManySegments)
     return `every path from ${from} to ${to} that meets the constraints needs more than ${MAX_SEGMENTS} segments`;
   return `no path from ${from} to ${to} meets the constraints`;

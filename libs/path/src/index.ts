@@ -17,6 +17,10 @@ export type { Route, RouteStop } from './route.js';
 export { encodeSegmentList, encodeWithinLimit, type SegmentEncoding } from './segment-list.js';
 export {
   routeMetrics,
+  delayWeight,
+  igpWeight,
+  lossWeight,
+  type EdgeWeight,
   lossToWeight,
   weightToLoss,
   compareFigures,
@@ -24,6 +28,7 @@ export {
   type PathMetrics,
 } from './metrics.js';
 export { searchPath, type Bound, type SearchProblem, type SearchResult } from './label-search.js';
+export { searchBySegments, type SegmentSearchProblem } from './segment-search.js';
 export {
   selectPath,
   bestEncodable,

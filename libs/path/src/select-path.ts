@@ -18,6 +18,7 @@ import { searchPath, type Bound, type SearchProblem, type SearchResult } from '.
 import { ADDITIVE_WEIGHTS, delayWeight, sumOf, type EdgeWeight } from './metrics.js';
 import type { Route } from './route.js';
 import { encodeWithinLimit } from './segment-list.js';
+import { searchBySegments } from './segment-search.js';
 import type { Waypoint } from './waypoints.js';
 
 /** Labels expanded while looking for a next-best path that fits in MAX_SEGMENTS. */
@@ -40,8 +41,11 @@ export interface PathQuery {
 
 export type Selection =
   | { readonly ok: true; readonly route: Route; readonly segments: readonly string[] }
-  /** `tooManySegments`: candidates existed but none encodes within MAX_SEGMENTS. */
-  | { readonly ok: false; readonly tooManySegments: boolean };
+  /**
+   * `tooManySegments`: candidates existed but none encodes within MAX_SEGMENTS;
+   * `searchExhausted`: that was only seen as far as the enumeration budget reached.
+   */
+  | { readonly ok: false; readonly tooManySegments: boolean; readonly searchExhausted?: boolean };
 
 /** Best path of `key` among paths that encode within MAX_SEGMENTS. */
 export function bestEncodable(
@@ -63,10 +67,19 @@ export function bestEncodable(
     return encoding.ok;
   };
   let result: SearchResult = searchPath(problem, { accept, simple: extra.simple === true });
-  if (!result.found && result.rejected)
-    result = searchPath(problem, { accept, enumerate: true, budget: ENUMERATION_BUDGET });
   if (result.found) return { ok: true, route: result.route, segments };
-  return { ok: false, tooManySegments: result.rejected || result.exhausted };
+  if (!result.rejected) return { ok: false, tooManySegments: false };
+  // The best path needs too many segments. Without waypoints, bounds or a required edge, search
+  // segment by segment: exact over every route a list within the limit produces, and
+  // polynomial (segment-search.ts). Otherwise enumerate the next-best paths, within a budget.
+  if (query.waypoints.length === 0 && query.bounds.length === 0 && !extra.requiredEdge) {
+    const route = searchBySegments({ ...problem, igp, key });
+    if (route !== undefined && accept(route)) return { ok: true, route, segments };
+    return { ok: false, tooManySegments: true };
+  }
+  result = searchPath(problem, { accept, enumerate: true, budget: ENUMERATION_BUDGET });
+  if (result.found) return { ok: true, route: result.route, segments };
+  return { ok: false, tooManySegments: true, searchExhausted: result.exhausted };
 }
 
 export function selectPath(query: PathQuery, objective: Objective): Selection {
@@ -142,6 +155,7 @@ function selectLowBandwidth(query: PathQuery): Selection {
     ...new Set(query.graph.edges.filter(query.allowEdge).map((edge) => edge.link.bandwidthMbps)),
   ].sort((x, y) => x - y);
   let tooManySegments = false;
+  let searchExhausted = false;
   for (const bandwidth of bandwidths) {
     const selection = bestEncodable(query, [delayWeight], {
       allowEdge: (edge) => edge.link.bandwidthMbps >= bandwidth && query.allowEdge(edge),
@@ -150,9 +164,10 @@ function selectLowBandwidth(query: PathQuery): Selection {
     });
     if (selection.ok) return selection;
     tooManySegments ||= selection.tooManySegments;
+    searchExhausted ||= selection.searchExhausted === true;
   }
   // No link at all can also be a path (ingress = egress).
   const direct = bestEncodable(query, [delayWeight]);
   if (direct.ok && direct.route.edges.length === 0) return direct;
-  return { ok: false, tooManySegments };
+  return { ok: false, tooManySegments, searchExhausted };
 }
