@@ -10,6 +10,7 @@ import {
   parseDocument as parseYamlDocument,
   visit,
   type Document,
+  type YAMLError,
 } from 'yaml';
 import { MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH, YAML_MAX_ALIAS_COUNT } from './limits.js';
 import type { FieldError, Result } from './result.js';
@@ -102,6 +103,19 @@ function keyProblems(document: Document, lines: LineCounter): FieldError[] {
   return problems;
 }
 
+/**
+ * One line: the library's message without its code frame (prettyErrors appends the source
+ * lines after a colon), with the position; a second document gets words a user acts on.
+ */
+function yamlErrorMessage(error: YAMLError): string {
+  const position = error.linePos?.[0];
+  const where = position ? ` at line ${position.line}, column ${position.col}` : '';
+  if (error.code === 'MULTIPLE_DOCS')
+    return `invalid YAML: more than one document (another starts${where}); give one document at a time`;
+  const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return `invalid YAML: ${first}${where}`;
+}
+
 function parseYaml(text: string, maxAliasCount: number): Result<unknown> {
   if (yamlNestsDeeper(text, MAX_NESTING_DEPTH)) return failure(TOO_DEEP);
   const lines = new LineCounter();
@@ -115,10 +129,7 @@ function parseYaml(text: string, maxAliasCount: number): Result<unknown> {
   if (document.errors.length > 0) {
     return {
       ok: false,
-      errors: document.errors.map((error) => ({
-        path: '',
-        message: `invalid YAML: ${error.message}`,
-      })),
+      errors: document.errors.map((error) => ({ path: '', message: yamlErrorMessage(error) })),
     };
   }
   const keys = keyProblems(document, lines);

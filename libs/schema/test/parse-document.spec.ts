@@ -26,7 +26,12 @@ describe('parseDocument', () => {
   test.each([
     ['billion laughs', BILLION_LAUGHS, /too many aliases \(limit 100\).*billion laughs/],
     ['duplicate keys', 'a: 1\na: 2\n', /invalid YAML: Map keys must be unique/],
-    ['two documents', 'a: 1\n---\nb: 2\n', /invalid YAML/],
+    [
+      'two documents',
+      'a: 1\n---\nb: 2\n',
+      /^invalid YAML: more than one document \(another starts at line 2, column 1\); give one document at a time$/,
+    ],
+    ['a tab for indentation', 'a:\n\t- 1\n', /^invalid YAML: .* at line 2, column 1$/],
     ['broken JSON', '{"a": ', /invalid JSON/],
     ['empty text', '  \n', /document is empty/],
     [
@@ -40,6 +45,8 @@ describe('parseDocument', () => {
     if (result.ok) return;
     expect(result.errors[0]!.path).toBe('');
     expect(result.errors[0]!.message).toMatch(message);
+    // One line each: clients print errors as `path: message` lines (the CLI does).
+    for (const error of result.errors) expect(error.message).not.toContain('\n');
   });
 
   test('checks the size limit before parsing', () => {
