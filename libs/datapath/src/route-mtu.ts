@@ -8,7 +8,7 @@
  */
 import { DatapathPolicy } from './policy.js';
 import { encapOverhead } from './datapath-limits.js';
-import { formatIpv6Prefix, parseIpv6Prefix, prefixCovers } from './ipv6-address.js';
+import { formatIpv6Prefix, maskAddress, parseIpv6Prefix, type Ipv6Prefix } from './ipv6-address.js';
 
 /** IPv6 minimum link MTU (RFC 8200): no route may be set below it. */
 export const IPV6_MINIMUM_MTU = 1280;
@@ -19,24 +19,36 @@ export interface RouteMtu {
   readonly mtu: number;
 }
 
+/** A map key for a prefix (its address already masked to its length). */
+const prefixKey = (address: Uint8Array, length: number): string =>
+  `${Buffer.from(address.buffer, address.byteOffset, address.byteLength).toString('hex')}/${length}`;
+
 /**
  * For every steered prefix: uplink MTU minus the largest overhead of any policy whose prefix
  * covers it (a packet to the prefix may hit any of them, depending on its ports).
  */
 export function routeMtus(policies: readonly DatapathPolicy[], uplinkMtu: number): RouteMtu[] {
-  const parsed = policies.map((policy) => ({
-    prefix: parseIpv6Prefix(policy.destination),
-    overhead: encapOverhead(policy.segments.length, policy.encapsulation),
-  }));
-  const result = new Map<string, RouteMtu>();
-  for (const { prefix } of parsed) {
+  // The largest overhead per distinct prefix; a prefix's covering prefixes are found by
+  // masking it to each prefix length in use: O(n × lengths) instead of comparing all pairs.
+  const largest = new Map<string, number>();
+  const prefixes = new Map<string, Ipv6Prefix>();
+  for (const policy of policies) {
+    const prefix = parseIpv6Prefix(policy.destination);
+    const key = prefixKey(maskAddress(prefix.address, prefix.length), prefix.length);
+    const overhead = encapOverhead(policy.segments.length, policy.encapsulation);
+    largest.set(key, Math.max(largest.get(key) ?? 0, overhead));
+    prefixes.set(key, prefix);
+  }
+  const lengths = [...new Set([...prefixes.values()].map((prefix) => prefix.length))];
+  const result: RouteMtu[] = [];
+  for (const prefix of prefixes.values()) {
     const destination = formatIpv6Prefix(prefix);
-    if (result.has(destination)) continue;
-    const overhead = Math.max(
-      ...parsed
-        .filter((other) => prefixCovers(other.prefix, prefix))
-        .map((other) => other.overhead),
-    );
+    let overhead = 0;
+    for (const length of lengths) {
+      if (length > prefix.length) continue;
+      const covering = prefixKey(maskAddress(prefix.address, length), length);
+      overhead = Math.max(overhead, largest.get(covering) ?? 0);
+    }
     const mtu = uplinkMtu - overhead;
     if (mtu < IPV6_MINIMUM_MTU) {
       throw new Error(
@@ -45,7 +57,7 @@ export function routeMtus(policies: readonly DatapathPolicy[], uplinkMtu: number
           `encapsulation: reduced, or a larger uplink MTU`,
       );
     }
-    result.set(destination, { destination, mtu });
+    result.push({ destination, mtu });
   }
-  return [...result.values()];
+  return result;
 }

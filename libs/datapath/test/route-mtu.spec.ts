@@ -1,3 +1,11 @@
+import fc from 'fast-check';
+import {
+  formatIpv6Prefix,
+  maskAddress,
+  parseIpv6Address,
+  parseIpv6Prefix,
+  prefixCovers,
+} from '../src/ipv6-address.js';
 import { routeMtus } from '../src/route-mtu.js';
 import { encapOverhead } from '../src/datapath-limits.js';
 import { DatapathPolicy } from '../src/policy.js';
@@ -60,5 +68,51 @@ describe('routeMtus', () => {
     expect(routeMtus([policy('2001:db8::/64', 16)], 1600)).toEqual([
       { destination: '2001:db8::/64', mtu: 1296 },
     ]);
+  });
+});
+
+describe('routeMtus against all pairs', () => {
+  // Nested prefixes in a small space, so many cover each other: 2001:db8:<a>:<b>::<c>/len.
+  const arbitraryPolicy = fc
+    .record({
+      a: fc.integer({ min: 0, max: 3 }),
+      b: fc.integer({ min: 0, max: 3 }),
+      c: fc.integer({ min: 0, max: 3 }),
+      length: fc.constantFrom(32, 48, 64, 112, 128),
+      segments: fc.integer({ min: 1, max: 16 }),
+      reduced: fc.boolean(),
+    })
+    .map(({ a, b, c, length, segments, reduced }) => {
+      const address = parseIpv6Address(`2001:db8:${a}:${b}::${c}`);
+      const destination = formatIpv6Prefix({ address: maskAddress(address, length), length });
+      return policy(destination, segments, reduced ? 'reduced' : 'srh');
+    });
+
+  /** The definition: the largest overhead of every policy whose prefix covers the prefix. */
+  function reference(policies: readonly DatapathPolicy[], uplinkMtu: number): Map<string, number> {
+    const parsed = policies.map((p) => ({
+      prefix: parseIpv6Prefix(p.destination),
+      overhead: encapOverhead(p.segments.length, p.encapsulation),
+    }));
+    return new Map(
+      parsed.map(({ prefix }) => [
+        formatIpv6Prefix(prefix),
+        uplinkMtu -
+          Math.max(...parsed.filter((o) => prefixCovers(o.prefix, prefix)).map((o) => o.overhead)),
+      ]),
+    );
+  }
+
+  it('gives every prefix the MTU the pairwise definition gives (500 random sets)', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryPolicy, { minLength: 1, maxLength: 40 }), (policies) => {
+        const mtus = routeMtus(policies, 9000);
+        expect(new Map(mtus.map((route) => [route.destination, route.mtu]))).toEqual(
+          reference(policies, 9000),
+        );
+        expect(mtus).toHaveLength(new Set(mtus.map((route) => route.destination)).size);
+      }),
+      { seed: 7, numRuns: 500 },
+    );
   });
 });
