@@ -16,10 +16,10 @@
  */
 import { decodeJson, encodeJson, SUBJECTS, type ApplyReply, type StatusRecord } from '@srv6/bus';
 import type { Intent, Topology } from '@srv6/schema';
-import type { Cleanup } from '../datapath/cleanup.js';
-import { Cleanup as LocalCleanup } from '../datapath/cleanup.js';
-import { progress } from '../datapath/progress.js';
-import { median, round } from '../datapath/statistics.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { Cleanup as LocalCleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
+import { median, round } from '../common/statistics.js';
 import {
   ControlPlaneStack,
   cpuSeconds as processCpuSeconds,

@@ -5,13 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { Cleanup } from '../datapath/cleanup.js';
-import { describeMachine } from '../datapath/machine.js';
-import { progress } from '../datapath/progress.js';
+import { runBench } from '../common/bench-main.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { describeMachine } from '../common/machine.js';
+import { progress } from '../common/progress.js';
 import { benchApply } from './apply-bench.js';
 import { benchCompute } from './compute-bench.js';
 import { generatedSetup } from './generated-setup.js';
-import { parseOptions, USAGE, UsageError, type ControlBenchOptions } from './options.js';
+import { parseOptions, USAGE, type ControlBenchOptions } from './options.js';
 import { benchRecompute } from './recompute-bench.js';
 import { type ControlBenchResult, type ControlMachine, formatTable, toJson } from './report.js';
 
@@ -50,54 +51,27 @@ async function bench(options: ControlBenchOptions, cleanup: Cleanup): Promise<Co
   return { machine: about, topology: setup?.facts, compute, recompute, apply };
 }
 
-async function main(): Promise<number> {
-  let options: ControlBenchOptions | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench-control: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (options.writeTopology) {
+process.exitCode = await runBench({
+  name: 'bench-control',
+  usage: USAGE,
+  parse: parseOptions,
+  refuse: (options) =>
+    options.sections.has('apply') && !options.writeTopology && process.getuid?.() !== 0
+      ? 'the apply section needs root (BPF, network namespaces); use --only compute,recompute otherwise.'
+      : undefined,
+  instead: (options) => {
+    if (!options.writeTopology) return undefined;
     const { topology } = generatedSetup(options.nodes, options.links, options.seed);
     writeFileSync(options.writeTopology, `${JSON.stringify(topology)}\n`);
     progress(`wrote ${options.writeTopology}`);
     return 0;
-  }
-  if (options.sections.has('apply') && process.getuid?.() !== 0) {
-    process.stderr.write(
-      'bench-control: the apply section needs root (BPF, network namespaces); use --only compute,recompute otherwise.\n',
-    );
+  },
+  run: bench,
+  table: formatTable,
+  json: toJson,
+  verdict: (result) => {
+    if (!result.recompute || result.recompute.verified) return 0;
+    progress('FAILED: the incremental recompute differs from the full one (see the report)');
     return 1;
-  }
-
-  const cleanup = new Cleanup();
-  cleanup.installSignalHandlers();
-  try {
-    const result = await bench(options, cleanup);
-    progress('cleaning up');
-    await cleanup.run();
-    process.stdout.write(
-      options.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatTable(result),
-    );
-    if (result.recompute && !result.recompute.verified) {
-      progress('FAILED: the incremental recompute differs from the full one (see the report)');
-      return 1;
-    }
-    return 0;
-  } catch (error) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (cleanup.interrupted) return 130;
-    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
-  } finally {
-    await cleanup.run();
-  }
-}
-
-process.exitCode = await main();
+  },
+});

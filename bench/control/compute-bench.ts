@@ -23,9 +23,9 @@ import {
   prepareTopology,
   type PathResult,
 } from '@srv6/path';
-import type { Cleanup } from '../datapath/cleanup.js';
-import { progress } from '../datapath/progress.js';
-import { rotate, round } from '../datapath/statistics.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
+import { rotate, round } from '../common/statistics.js';
 import type { GeneratedSetup } from './generated-setup.js';
 import { validated } from './generated-setup.js';
 import { since, summarize, timed, type Summary } from './latency.js';

@@ -22,8 +22,8 @@ import {
 } from '@srv6/bus';
 import { PIN_ROOT, removePinDirectory } from '@srv6/datapath';
 import { NetnsLab, waitForOutput } from '@srv6/netlab';
-import type { Cleanup } from '../datapath/cleanup.js';
-import { progress } from '../datapath/progress.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
 
 export type BusConnection = Awaited<ReturnType<typeof connectBus>>;
 

@@ -5,7 +5,7 @@
 import { buildGraph, IgpOracle } from '@srv6/path';
 import { validateIntent, validateTopology, type Intent, type Topology } from '@srv6/schema';
 import { timed } from './latency.js';
-import { progress } from '../datapath/progress.js';
+import { progress } from '../common/progress.js';
 import { generateTopology, type GeneratedTopology } from './topology-generator.js';
 
 export interface TopologyFacts {

@@ -1,5 +1,5 @@
 /** Summaries of many timed samples (milliseconds): rate, percentiles. */
-import { round } from '../datapath/statistics.js';
+import { round } from '../common/statistics.js';
 
 export interface Summary {
   readonly count: number;

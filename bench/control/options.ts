@@ -1,4 +1,10 @@
 /** Command line of bench-control: options, defaults and --help. */
+import {
+  parseCommandLine,
+  positiveInteger,
+  sectionSet,
+  UsageError,
+} from '../common/command-line.js';
 
 export const SECTIONS = ['compute', 'recompute', 'apply'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -76,16 +82,6 @@ const DEFAULTS = {
   capacity: 4096,
 };
 
-export class UsageError extends Error {}
-
-function positiveInteger(name: string, text: string | undefined, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${name} needs an integer 1..${max}, got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 /** "1,2" → [1, 2]; "none" → []. */
 function instanceCounts(name: string, text: string | undefined): number[] {
   if (text === 'none') return [];
@@ -94,72 +90,58 @@ function instanceCounts(name: string, text: string | undefined): number[] {
 
 /** Parses argv (without node and script); undefined means --help was asked for. */
 export function parseOptions(argv: readonly string[]): ControlBenchOptions | undefined {
-  let json = false;
   let sections = new Set<Section>(SECTIONS);
   let sequential: number[] = [1];
   let pipelined: number[] = [1, 2];
   let writeTopology: string | undefined;
   const numbers = { ...DEFAULTS };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i]!;
-    const next = (): string | undefined => argv[++i];
-    switch (argument) {
-      case '-h':
-      case '--help':
-        return undefined;
-      case '--json':
-        json = true;
-        break;
+  const flags = parseCommandLine(argv, (name, value) => {
+    switch (name) {
       case '--seed':
-        numbers.seed = positiveInteger(argument, next(), 0x7fffffff);
-        break;
+        numbers.seed = positiveInteger(name, value(), 0x7fffffff);
+        return true;
       case '--nodes':
-        numbers.nodes = positiveInteger(argument, next(), 10_000);
-        break;
+        numbers.nodes = positiveInteger(name, value(), 10_000);
+        return true;
       case '--links':
-        numbers.links = positiveInteger(argument, next(), 100_000);
-        break;
+        numbers.links = positiveInteger(name, value(), 100_000);
+        return true;
       case '--pairs':
-        numbers.pairs = positiveInteger(argument, next(), 100_000);
-        break;
+        numbers.pairs = positiveInteger(name, value(), 100_000);
+        return true;
       case '--intents':
-        numbers.intents = positiveInteger(argument, next(), 100_000);
-        break;
+        numbers.intents = positiveInteger(name, value(), 100_000);
+        return true;
       case '--sweep': {
-        const text = next();
-        numbers.sweep = text === '0' ? 0 : positiveInteger(argument, text, 100_000);
-        break;
+        const text = value();
+        numbers.sweep = text === '0' ? 0 : positiveInteger(name, text, 100_000);
+        return true;
       }
       case '--apply-intents':
         // Destinations are /128s and ports 10000 + i: at most 55,535 per variant.
-        numbers.applyIntents = positiveInteger(argument, next(), 50_000);
-        break;
+        numbers.applyIntents = positiveInteger(name, value(), 50_000);
+        return true;
       case '--capacity':
-        numbers.capacity = positiveInteger(argument, next(), 1 << 22);
-        break;
+        numbers.capacity = positiveInteger(name, value(), 1 << 22);
+        return true;
       case '--write-topology':
-        writeTopology = next();
+        writeTopology = value();
         if (!writeTopology) throw new UsageError('--write-topology needs a file name');
-        break;
+        return true;
       case '--sequential':
-        sequential = instanceCounts(argument, next());
-        break;
+        sequential = instanceCounts(name, value());
+        return true;
       case '--pipelined':
-        pipelined = instanceCounts(argument, next());
-        break;
-      case '--only': {
-        const names = (next() ?? '').split(',').filter(Boolean);
-        const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
-        if (names.length === 0 || unknown.length > 0) {
-          throw new UsageError(`--only takes a list of ${SECTIONS.join(', ')}`);
-        }
-        sections = new Set(names as Section[]);
-        break;
-      }
+        pipelined = instanceCounts(name, value());
+        return true;
+      case '--only':
+        sections = sectionSet(name, value(), SECTIONS);
+        return true;
       default:
-        throw new UsageError(`unknown argument '${argument}'`);
+        return false;
     }
-  }
+  });
+  if (!flags) return undefined;
   if (numbers.nodes < 100) throw new UsageError('--nodes needs at least 100');
-  return { json, sections, sequential, pipelined, writeTopology, ...numbers };
+  return { json: flags.json, sections, sequential, pipelined, writeTopology, ...numbers };
 }

@@ -25,9 +25,9 @@ import {
   type PreparedTopology,
 } from '@srv6/path';
 import type { Intent, Topology } from '@srv6/schema';
-import type { Cleanup } from '../datapath/cleanup.js';
-import { progress } from '../datapath/progress.js';
-import { round } from '../datapath/statistics.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
+import { round } from '../common/statistics.js';
 import type { GeneratedSetup } from './generated-setup.js';
 import { validated } from './generated-setup.js';
 import { percentile, since, summarize, timed, type Summary } from './latency.js';

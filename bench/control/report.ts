@@ -1,5 +1,5 @@
 /** The result: a table for people, JSON for machines. Same figures in both. */
-import type { Machine } from '../datapath/machine.js';
+import type { Machine } from '../common/machine.js';
 import type { ApplyBenchResult, ApplyVariantResult } from './apply-bench.js';
 import type { ComputeBenchResult } from './compute-bench.js';
 import type { TopologyFacts } from './generated-setup.js';

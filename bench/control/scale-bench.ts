@@ -20,9 +20,10 @@ import {
 import { waitForOutput } from '@srv6/netlab';
 import { buildGraph } from '@srv6/path';
 import type { Intent } from '@srv6/schema';
-import { Cleanup } from '../datapath/cleanup.js';
-import { describeMachine } from '../datapath/machine.js';
-import { progress } from '../datapath/progress.js';
+import { Cleanup } from '../common/cleanup.js';
+import { parseCommandLine, positiveInteger, UsageError } from '../common/command-line.js';
+import { describeMachine } from '../common/machine.js';
+import { progress } from '../common/progress.js';
 import { cpuSeconds, machineJiffies } from './control-plane-stack.js';
 import { generatedSetup } from './generated-setup.js';
 import { intentFor, KINDS, lowestDelays, randomPairs } from './workload.js';
@@ -46,35 +47,19 @@ interface Options {
   readonly json: boolean;
 }
 
-function parse(argv: string[]): Options | undefined {
-  const options = {
-    intents: 400,
-    instances: [1, 2, 4],
-    nodes: 1000,
-    links: 4000,
-    seed: 1,
-    json: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const number = (): number => {
-      const value = Number(argv[++i]);
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a whole number ≥ 1`);
-      return value;
-    };
-    if (arg === '-h' || arg === '--help') return undefined;
-    else if (arg === '--intents') options.intents = number();
-    else if (arg === '--nodes') options.nodes = number();
-    else if (arg === '--links') options.links = number();
-    else if (arg === '--seed') options.seed = number();
-    else if (arg === '--json') options.json = true;
-    else if (arg === '--instances') {
-      options.instances = (argv[++i] ?? '').split(',').map(Number);
-      if (options.instances.some((n) => !Number.isInteger(n) || n < 1))
-        throw new Error('--instances needs a list like 1,2,4');
-    } else throw new Error(`unknown option ${arg} (see --help)`);
-  }
-  return options;
+function parse(argv: readonly string[]): Options | undefined {
+  const options = { intents: 400, instances: [1, 2, 4], nodes: 1000, links: 4000, seed: 1 };
+  const flags = parseCommandLine(argv, (name, value) => {
+    if (name === '--intents') options.intents = positiveInteger(name, value(), 100_000);
+    else if (name === '--nodes') options.nodes = positiveInteger(name, value(), 10_000);
+    else if (name === '--links') options.links = positiveInteger(name, value(), 100_000);
+    else if (name === '--seed') options.seed = positiveInteger(name, value(), 0x7fffffff);
+    else if (name === '--instances')
+      options.instances = (value() ?? '').split(',').map((part) => positiveInteger(name, part, 8));
+    else return false;
+    return true;
+  });
+  return flags && { ...options, json: flags.json };
 }
 
 interface Row {
@@ -236,5 +221,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`bench:scale: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

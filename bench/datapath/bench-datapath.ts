@@ -11,12 +11,13 @@ import {
   PIN_ROOT,
   removePinDirectory,
 } from '@srv6/datapath';
-import { Cleanup } from './cleanup.js';
+import { runBench } from '../common/bench-main.js';
+import type { Cleanup } from '../common/cleanup.js';
 import { benchIperf3 } from './iperf3-bench.js';
-import { describeMachine } from './machine.js';
+import { describeMachine } from '../common/machine.js';
 import { benchMapUpdates } from './map-update-bench.js';
-import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
-import { progress } from './progress.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { progress } from '../common/progress.js';
 import { type BenchResult, formatTable, toJson } from './report.js';
 import { checkTargets } from './targets.js';
 import { benchTestRun } from './test-run-bench.js';
@@ -61,43 +62,12 @@ async function bench(options: BenchOptions, cleanup: Cleanup): Promise<BenchResu
   };
 }
 
-async function main(): Promise<number> {
-  let options: BenchOptions | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench-datapath: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!options) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (process.getuid?.() !== 0) {
-    process.stderr.write('bench-datapath: run as root (BPF, network namespaces).\n');
-    return 1;
-  }
-
-  const cleanup = new Cleanup();
-  cleanup.installSignalHandlers();
-  try {
-    const result = await bench(options, cleanup);
-    progress('cleaning up');
-    await cleanup.run();
-    process.stdout.write(
-      options.json ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatTable(result),
-    );
-    return 0;
-  } catch (error) {
-    // A signal also interrupts what it hits (a test run answers EINTR): let its handler run.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (cleanup.interrupted) return 130;
-    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
-  } finally {
-    await cleanup.run();
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await runBench({
+  name: 'bench-datapath',
+  usage: USAGE,
+  parse: parseOptions,
+  refuse: () => (process.getuid?.() === 0 ? undefined : 'run as root (BPF, network namespaces).'),
+  run: bench,
+  table: formatTable,
+  json: toJson,
+});

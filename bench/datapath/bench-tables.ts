@@ -13,7 +13,7 @@ import {
   loadBpfObject,
   synchronizeRcu,
 } from '@srv6/datapath';
-import type { Cleanup } from './cleanup.js';
+import type { Cleanup } from '../common/cleanup.js';
 import { benchPolicies } from './workload.js';
 
 export const REAL_OBJECT_PATH = DEFAULT_OBJECT_PATH;

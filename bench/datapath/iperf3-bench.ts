@@ -7,9 +7,9 @@
  * nothing for size. The 1 s check run of each variant also reads, half-way, what host-b's socket
  * measured about the segments it receives (their size on the wire, minus headers).
  */
-import type { Cleanup } from './cleanup.js';
-import { progress } from './progress.js';
-import { median, medianAbsoluteDeviation, rotate } from './statistics.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
+import { median, medianAbsoluteDeviation, rotate } from '../common/statistics.js';
 import {
   type Iperf3Result,
   receiverSegments,

@@ -19,8 +19,8 @@ import {
   parseIpv6Address,
   removePinDirectory,
 } from '@srv6/datapath';
-import type { Cleanup } from './cleanup.js';
-import { progress } from './progress.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
 import { MAX_ENTRIES, REAL_OBJECT_PATH } from './bench-tables.js';
 import { benchPolicies, SEGMENTS, SOURCE } from './workload.js';
 

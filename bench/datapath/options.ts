@@ -1,4 +1,5 @@
 /** Command line of bench-datapath: options, defaults and --help. */
+import { parseCommandLine, positiveInteger, sectionSet } from '../common/command-line.js';
 
 export const SECTIONS = ['testRun', 'iperf3', 'mapUpdates'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -49,58 +50,33 @@ const DEFAULTS = {
   mapRuns: 3,
 };
 
-export class UsageError extends Error {}
-
-function positiveInteger(name: string, text: string | undefined, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${name} needs an integer 1..${max}, got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 /** Parses argv (without node and script); undefined means --help was asked for. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
-  let json = false;
   let sections = new Set<Section>(SECTIONS);
   const numbers = { ...DEFAULTS };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i]!;
-    const next = (): string | undefined => argv[++i];
-    switch (argument) {
-      case '-h':
-      case '--help':
-        return undefined;
-      case '--json':
-        json = true;
-        break;
+  const flags = parseCommandLine(argv, (name, value) => {
+    switch (name) {
       case '--repeat':
-        numbers.repeat = positiveInteger(argument, next(), 0x7fffffff);
-        break;
+        numbers.repeat = positiveInteger(name, value(), 0x7fffffff);
+        return true;
       case '--rounds':
-        numbers.rounds = positiveInteger(argument, next(), 1000);
-        break;
+        numbers.rounds = positiveInteger(name, value(), 1000);
+        return true;
       case '--iperf-rounds':
-        numbers.iperfRounds = positiveInteger(argument, next(), 100);
-        break;
+        numbers.iperfRounds = positiveInteger(name, value(), 100);
+        return true;
       case '--iperf-seconds':
-        numbers.iperfSeconds = positiveInteger(argument, next(), 600);
-        break;
+        numbers.iperfSeconds = positiveInteger(name, value(), 600);
+        return true;
       case '--map-runs':
-        numbers.mapRuns = positiveInteger(argument, next(), 100);
-        break;
-      case '--only': {
-        const names = (next() ?? '').split(',').filter(Boolean);
-        const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
-        if (names.length === 0 || unknown.length > 0) {
-          throw new UsageError(`--only takes a list of ${SECTIONS.join(', ')}`);
-        }
-        sections = new Set(names as Section[]);
-        break;
-      }
+        numbers.mapRuns = positiveInteger(name, value(), 100);
+        return true;
+      case '--only':
+        sections = sectionSet(name, value(), SECTIONS);
+        return true;
       default:
-        throw new UsageError(`unknown argument '${argument}'`);
+        return false;
     }
-  }
-  return { json, sections, ...numbers };
+  });
+  return flags && { json: flags.json, sections, ...numbers };
 }

@@ -1,8 +1,8 @@
 /** The result: a table for people, JSON for machines. Same figures in both. */
 import type { Iperf3BenchResult } from './iperf3-bench.js';
-import type { Machine } from './machine.js';
+import type { Machine } from '../common/machine.js';
 import type { MapUpdateResult } from './map-update-bench.js';
-import { round } from './statistics.js';
+import { round } from '../common/statistics.js';
 import type { TargetCheck } from './targets.js';
 import { type TestRunResult, withoutRestore } from './test-run-bench.js';
 

@@ -21,7 +21,7 @@ import {
   routeMtus,
 } from '@srv6/datapath';
 import { buildDiamondLab, HOST_A, HOST_B, ip, NetnsLab, SID } from '@srv6/netlab';
-import type { Cleanup } from './cleanup.js';
+import type { Cleanup } from '../common/cleanup.js';
 
 export const VARIANTS = ['plain', 'kernelSeg6', 'bpfEncap'] as const;
 export type Variant = (typeof VARIANTS)[number];

@@ -4,9 +4,9 @@
  * Every timed run is also checked (verdict, frame restored, srv6_stats grew by `repeat`).
  */
 import { encodeSlot, removePinDirectory } from '@srv6/datapath';
-import type { Cleanup } from './cleanup.js';
-import { progress } from './progress.js';
-import { median, rotate } from './statistics.js';
+import type { Cleanup } from '../common/cleanup.js';
+import { progress } from '../common/progress.js';
+import { median, rotate } from '../common/statistics.js';
 import { loadPolicyTable, PROGRAM, type PolicyTable } from './bench-tables.js';
 import { checkRealEncapsulation, checkRestore, runChecked } from './encap-check.js';
 import { prefixLookups } from './prefix-lookups.js';
