@@ -5,51 +5,23 @@
  * computed, written as policies, programmed and reported `programmed`; traffic follows; a
  * topology change reroutes; a delete removes the policy from the kernel.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { parse } from 'yaml';
-import { buildDiamondLab, HOST_B, NetnsLab, waitForOutput } from '@srv6/netlab';
-import {
-  BUCKETS,
-  decodeJson,
-  encodeJson,
-  NatsServerProcess,
-  startNatsServer,
-  StatusRecord,
-  SUBJECTS,
-} from '@srv6/bus';
-import {
-  destroyClsact,
-  interfaceIndex,
-  PIN_ROOT,
-  removePinDirectory,
-  withNetns,
-} from '@srv6/datapath';
+import { HOST_B, waitForOutput } from '@srv6/netlab';
+import { BUCKETS, decodeJson, encodeJson, StatusRecord, SUBJECTS } from '@srv6/bus';
+import { DiamondStack } from './support/diamond-stack.js';
 
-const SERVICES = ['intent-svc', 'path-svc', 'host-agent'];
 // iperf3 -n 5M moves 5 MiB; some may still be in flight when the client exits.
 const MOST_OF_5_MB = 3_000_000;
-const lab = new NetnsLab('s6cp');
-const agentInstance = `${lab.prefix}-host-a`; // pin directory name, unique per run
-const stateDirectory = mkdtempSync(join(tmpdir(), 'srv6-cp-'));
-const children: ChildProcess[] = [];
-let nats: NatsServerProcess;
+const stack = new DiamondStack('s6cp');
+const { lab, stateDirectory } = stack;
 let nc: NatsConnection;
 let httpPort = 0;
 const topology = parse(readFileSync('test/fixtures/diamond-topology.yaml', 'utf8'));
-
-function start(service: string, env: Record<string, string>): ChildProcess {
-  const child = spawn('node', [resolve(`services/${service}/dist/main.js`)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NATS_URL: nats.url, ...env },
-  });
-  children.push(child);
-  return child;
-}
 
 function intent(name: string, objective: string, port: number): Record<string, unknown> {
   return {
@@ -96,42 +68,18 @@ async function bytesVia(router: 'r2' | 'r3', port: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync('npx', ['tsc', '-b', ...SERVICES.map((s) => `services/${s}`)], {
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`tsc -b failed: ${build.stdout}${build.stderr}`);
-  buildDiamondLab(lab);
-  nats = await startNatsServer();
-  nc = await connect({ servers: nats.url });
-  const intentSvc = start('intent-svc', { HTTP_PORT: '0' });
-  const ready = await waitForOutput(intentSvc, /"event":"ready".*\n?/, 20000);
-  httpPort = Number(/"httpPort":(\d+)/.exec(ready)?.[1] ?? 0);
+  await stack.start();
+  nc = await connect({ servers: stack.nats.url });
+  const intentSvc = await stack.service('intent-svc', 'intent-svc', { HTTP_PORT: '0' });
+  httpPort = Number(intentSvc.ready.httpPort ?? 0);
   for (const instance of ['p1', 'p2'])
-    await waitForOutput(start('path-svc', { INSTANCE: instance }), /"event":"ready"/, 20000);
-  const agent = start('host-agent', {
-    HOST_NAME: 'host-a',
-    DATAPATH_INSTANCE: agentInstance,
-    INTERFACE: 'eth0',
-    NETNS: lab.ns('host-a'),
-    STATE_DIRECTORY: stateDirectory,
-    CAPACITY: '1024',
-    REPORT_INTERVAL_MS: '500',
-  });
-  await waitForOutput(agent, /"event":"ready"/, 20000);
+    await stack.service(`path-svc ${instance}`, 'path-svc', { INSTANCE: instance });
+  await stack.agent({ REPORT_INTERVAL_MS: '500' });
 }, 120000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
   await nc?.close();
-  await nats?.destroy();
-  try {
-    withNetns(lab.ns('host-a'), () => destroyClsact(interfaceIndex('eth0')));
-  } catch {
-    // lab never came up
-  }
-  removePinDirectory(`${PIN_ROOT}/${agentInstance}`);
-  rmSync(stateDirectory, { recursive: true, force: true });
-  await lab.destroy();
+  await stack.destroy();
 });
 
 describe('control plane end to end', () => {
@@ -185,7 +133,7 @@ describe('control plane end to end', () => {
     await status('bulk', (s) => BigInt(s.counters?.packets ?? '0') > 0n);
     const result = spawnSync(
       'node',
-      ['cli/bin/srv6.mjs', 'describe', 'intent', 'bulk', '--server', nats.url, '-o', 'json'],
+      ['cli/bin/srv6.mjs', 'describe', 'intent', 'bulk', '--server', stack.nats.url, '-o', 'json'],
       {
         encoding: 'utf8',
       },
@@ -202,9 +150,13 @@ describe('control plane end to end', () => {
     ]);
     expect(BigInt(described.hosts[0].packets)).toBeGreaterThan(0n);
     expect(BigInt(described.hosts[0].bytes)).toBeGreaterThan(1_000_000n);
-    const table = spawnSync('node', ['cli/bin/srv6.mjs', 'get', 'intents', '--server', nats.url], {
-      encoding: 'utf8',
-    });
+    const table = spawnSync(
+      'node',
+      ['cli/bin/srv6.mjs', 'get', 'intents', '--server', stack.nats.url],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(table.stdout).toMatch(/^NAME\s+REVISION/m);
     expect(table.stdout).toMatch(/^bulk\s+\d+\s+host-a\s+2001:db8:b::\/64\s+tcp\s+high-bandwidth/m);
   });
@@ -220,7 +172,7 @@ describe('control plane end to end', () => {
     );
     const result = spawnSync(
       'node',
-      ['cli/bin/srv6.mjs', 'apply', '-f', bad, '--server', nats.url],
+      ['cli/bin/srv6.mjs', 'apply', '-f', bad, '--server', stack.nats.url],
       { encoding: 'utf8' },
     );
     expect(result.status).toBe(1);
@@ -230,7 +182,14 @@ describe('control plane end to end', () => {
     expect((await kv.get('bulk'))?.revision).toBe(bulkRevision);
     const second = spawnSync(
       'node',
-      ['cli/bin/srv6.mjs', 'apply', '-f', bad.replace('bad', 'missing'), '--server', nats.url],
+      [
+        'cli/bin/srv6.mjs',
+        'apply',
+        '-f',
+        bad.replace('bad', 'missing'),
+        '--server',
+        stack.nats.url,
+      ],
       {
         encoding: 'utf8',
       },

@@ -4,67 +4,29 @@
  * what was done; every log line is JSON, and each line about an intent names it; a nats-server
  * restart shows up as one disconnect and one reconnect per connection.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { parse } from 'yaml';
-import { buildDiamondLab, NetnsLab, waitForOutput } from '@srv6/netlab';
-import {
-  BUCKETS,
-  decodeJson,
-  encodeJson,
-  IntentState,
-  NatsServerProcess,
-  startNatsServer,
-  StatusRecord,
-  SUBJECTS,
-} from '@srv6/bus';
-import {
-  destroyClsact,
-  interfaceIndex,
-  PIN_ROOT,
-  removePinDirectory,
-  withNetns,
-} from '@srv6/datapath';
+import { BUCKETS, decodeJson, encodeJson, IntentState, StatusRecord, SUBJECTS } from '@srv6/bus';
+import { DiamondStack } from './support/diamond-stack.js';
 
-interface Service {
-  readonly child: ChildProcess;
-  /** stdout and stderr so far. */
-  output: string;
-  metricsUrl: string;
-}
-
+/** Service names as started below (one of each). */
 const SERVICES = ['intent-svc', 'path-svc', 'host-agent'];
-const lab = new NetnsLab('s6ob');
-const agentInstance = `${lab.prefix}-host-a`;
-const stateDirectory = mkdtempSync(join(tmpdir(), 'srv6-obs-'));
+const stack = new DiamondStack('s6ob');
 const topology = parse(readFileSync('test/fixtures/diamond-topology.yaml', 'utf8'));
-const services: Record<string, Service> = {};
-let nats: NatsServerProcess;
 let nc: NatsConnection;
 
-async function start(name: string, env: Record<string, string>): Promise<Service> {
-  const child = spawn('node', [resolve(`services/${name}/dist/main.js`)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NATS_URL: nats.url, ...env },
-  });
-  const service: Service = { child, output: '', metricsUrl: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (service.output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (service.output += chunk.toString()));
-  const ready = JSON.parse(await waitForOutput(child, /\{[^\n]*"event":"ready"[^\n]*\}/, 20000));
-  const port = ready.metricsPort ?? ready.httpPort;
-  service.metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  services[name] = service;
-  return service;
+/** Where a service serves /metrics (its ready line names the port). */
+function metricsUrl(service: string): string {
+  const ready = stack.services.get(service)!.ready;
+  return `http://127.0.0.1:${String(ready.metricsPort ?? ready.httpPort)}/metrics`;
 }
 
 type Samples = Array<{ name: string; labels: Record<string, string>; value: number }>;
 
 async function scrape(service: string): Promise<Samples> {
-  const response = await fetch(services[service]!.metricsUrl);
+  const response = await fetch(metricsUrl(service));
   expect(response.status).toBe(200);
   const samples: Samples = [];
   for (const line of (await response.text()).split('\n')) {
@@ -134,7 +96,9 @@ async function state(name: string, wanted: IntentState | 'gone'): Promise<void> 
 
 /** Every line a service printed, each parsed as JSON (a line that is not JSON fails). */
 function lines(service: string): Array<Record<string, unknown>> {
-  return services[service]!.output.split('\n')
+  return stack
+    .output(service)
+    .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
       try {
@@ -146,44 +110,26 @@ function lines(service: string): Array<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync('npx', ['tsc', '-b', ...SERVICES.map((s) => `services/${s}`)], {
-    encoding: 'utf8',
+  await stack.start();
+  nc = await connect({
+    servers: stack.nats.url,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
   });
-  if (build.status !== 0) throw new Error(`tsc -b failed: ${build.stdout}${build.stderr}`);
-  buildDiamondLab(lab);
-  nats = await startNatsServer();
-  nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
-  await start('intent-svc', { HTTP_PORT: '0', INSTANCE: 'obs-intents' });
-  await start('path-svc', { INSTANCE: 'obs-p1', METRICS_PORT: '0' });
-  await start('host-agent', {
-    HOST_NAME: 'host-a',
-    DATAPATH_INSTANCE: agentInstance,
-    INTERFACE: 'eth0',
-    NETNS: lab.ns('host-a'),
-    STATE_DIRECTORY: stateDirectory,
-    CAPACITY: '1024',
-    METRICS_PORT: '0',
-  });
+  await stack.service('intent-svc', 'intent-svc', { HTTP_PORT: '0', INSTANCE: 'obs-intents' });
+  await stack.service('path-svc', 'path-svc', { INSTANCE: 'obs-p1', METRICS_PORT: '0' });
+  await stack.agent({ METRICS_PORT: '0' });
 }, 120000);
 
 afterAll(async () => {
-  for (const { child } of Object.values(services)) child.kill('SIGKILL');
   await nc?.close();
-  await nats?.destroy();
-  try {
-    withNetns(lab.ns('host-a'), () => destroyClsact(interfaceIndex('eth0')));
-  } catch {
-    // lab never came up
-  }
-  removePinDirectory(`${PIN_ROOT}/${agentInstance}`);
-  rmSync(stateDirectory, { recursive: true, force: true });
-  await lab.destroy();
+  await stack.destroy();
 });
 
 describe('metrics after real work', () => {
   it('path-svc and the agent print where they serve /metrics; the default stays off', () => {
     for (const service of ['path-svc', 'host-agent']) {
-      expect(services[service]!.output).toMatch(
+      expect(stack.output(service)).toMatch(
         new RegExp(
           `"service":"${service}","event":"ready".*"metricsHost":"127.0.0.1","metricsPort":\\d+`,
         ),
@@ -343,7 +289,7 @@ describe('NATS', () => {
     };
     const before: Record<string, Samples> = {};
     for (const service of SERVICES) before[service] = await scrape(service);
-    await nats.restart();
+    await stack.nats.restart();
     for (const service of SERVICES) {
       for (const connection of connections[service]!) {
         const grew = (s: Samples, name: string): number =>

@@ -34,13 +34,7 @@ import {
   type PolicyRecord,
   type StatusRecord,
 } from '@srv6/bus';
-import {
-  destroyClsact,
-  interfaceIndex,
-  PIN_ROOT,
-  removePinDirectory,
-  withNetns,
-} from '@srv6/datapath';
+import { removeAgentDatapath } from './support/agent-datapath.js';
 import { NetnsLab, waitForOutput } from '@srv6/netlab';
 import { loadIntents, loadTopology } from '@srv6/topology-lab';
 
@@ -241,12 +235,7 @@ afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await nats?.destroy();
   for (const host of HOSTS) {
-    try {
-      withNetns(lab.ns(host), () => destroyClsact(interfaceIndex('eth0')));
-    } catch {
-      // namespace never came up
-    }
-    removePinDirectory(`${PIN_ROOT}/${lab.prefix}-${host}`);
+    removeAgentDatapath(lab.ns(host), `${lab.prefix}-${host}`);
   }
   rmSync(directory, { recursive: true, force: true });
   await lab.destroy();

@@ -34,13 +34,7 @@ import {
   type StatusRecord,
   type UserCredentials,
 } from '@srv6/bus';
-import {
-  destroyClsact,
-  interfaceIndex,
-  PIN_ROOT,
-  removePinDirectory,
-  withNetns,
-} from '@srv6/datapath';
+import { agentPinDirectory, removeAgentDatapath } from './agent-datapath.js';
 import { NetnsLab } from '@srv6/netlab';
 
 /** Replies are checked field by field. */
@@ -144,7 +138,7 @@ export class SecureStack {
 
   /** The pin directory of an agent's maps. */
   pinDirectory(host: string): string {
-    return `${PIN_ROOT}/${this.lab.prefix}-${host}`;
+    return agentPinDirectory(`${this.lab.prefix}-${host}`);
   }
 
   private async startAll(): Promise<void> {
@@ -401,12 +395,7 @@ export class SecureStack {
     for (const service of this.services.values()) service.child.kill('SIGKILL');
     await this.nats?.destroy();
     for (const { host } of this.agents) {
-      try {
-        withNetns(this.lab.ns(host), () => destroyClsact(interfaceIndex('eth0')));
-      } catch {
-        // namespace never came up
-      }
-      removePinDirectory(this.pinDirectory(host));
+      removeAgentDatapath(this.lab.ns(host), `${this.lab.prefix}-${host}`);
     }
     await this.lab.destroy();
     rmSync(this.directory, { recursive: true, force: true });
