@@ -43,3 +43,19 @@ export function parseCommandLine(
   }
   return { json };
 }
+
+/** Whole-number options: flag → [the field of `numbers` it sets, its largest value]. */
+export type IntegerOptions<K extends string> = Readonly<Record<string, readonly [K, number]>>;
+
+/** Sets the field `name` stands for from its value; false when `name` is not in `options`. */
+export function integerOption<K extends string>(
+  numbers: Record<K, number>,
+  options: IntegerOptions<K>,
+  name: string,
+  value: () => string | undefined,
+): boolean {
+  const option = options[name];
+  if (option === undefined) return false;
+  numbers[option[0]] = positiveInteger(name, value(), option[1]);
+  return true;
+}

@@ -1,9 +1,11 @@
 /** Command line of bench-control: options, defaults and --help. */
 import {
+  integerOption,
   parseCommandLine,
   positiveInteger,
   sectionSet,
   UsageError,
+  type IntegerOptions,
 } from '../common/command-line.js';
 
 export const SECTIONS = ['compute', 'recompute', 'apply'] as const;
@@ -88,6 +90,17 @@ function instanceCounts(name: string, text: string | undefined): number[] {
   return (text ?? '').split(',').map((part) => positiveInteger(name, part, 8));
 }
 
+const INTEGER_OPTIONS: IntegerOptions<keyof typeof DEFAULTS> = {
+  '--seed': ['seed', 0x7fffffff],
+  '--nodes': ['nodes', 10_000],
+  '--links': ['links', 100_000],
+  '--pairs': ['pairs', 100_000],
+  '--intents': ['intents', 100_000],
+  // Destinations are /128s and ports 10000 + i: at most 55,535 per variant.
+  '--apply-intents': ['applyIntents', 50_000],
+  '--capacity': ['capacity', 1 << 22],
+};
+
 /** Parses argv (without node and script); undefined means --help was asked for. */
 export function parseOptions(argv: readonly string[]): ControlBenchOptions | undefined {
   let sections = new Set<Section>(SECTIONS);
@@ -97,33 +110,11 @@ export function parseOptions(argv: readonly string[]): ControlBenchOptions | und
   const numbers = { ...DEFAULTS };
   const flags = parseCommandLine(argv, (name, value) => {
     switch (name) {
-      case '--seed':
-        numbers.seed = positiveInteger(name, value(), 0x7fffffff);
-        return true;
-      case '--nodes':
-        numbers.nodes = positiveInteger(name, value(), 10_000);
-        return true;
-      case '--links':
-        numbers.links = positiveInteger(name, value(), 100_000);
-        return true;
-      case '--pairs':
-        numbers.pairs = positiveInteger(name, value(), 100_000);
-        return true;
-      case '--intents':
-        numbers.intents = positiveInteger(name, value(), 100_000);
-        return true;
       case '--sweep': {
         const text = value();
         numbers.sweep = text === '0' ? 0 : positiveInteger(name, text, 100_000);
         return true;
       }
-      case '--apply-intents':
-        // Destinations are /128s and ports 10000 + i: at most 55,535 per variant.
-        numbers.applyIntents = positiveInteger(name, value(), 50_000);
-        return true;
-      case '--capacity':
-        numbers.capacity = positiveInteger(name, value(), 1 << 22);
-        return true;
       case '--write-topology':
         writeTopology = value();
         if (!writeTopology) throw new UsageError('--write-topology needs a file name');
@@ -138,7 +129,7 @@ export function parseOptions(argv: readonly string[]): ControlBenchOptions | und
         sections = sectionSet(name, value(), SECTIONS);
         return true;
       default:
-        return false;
+        return integerOption(numbers, INTEGER_OPTIONS, name, value);
     }
   });
   if (!flags) return undefined;

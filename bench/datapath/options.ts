@@ -1,5 +1,10 @@
 /** Command line of bench-datapath: options, defaults and --help. */
-import { parseCommandLine, positiveInteger, sectionSet } from '../common/command-line.js';
+import {
+  integerOption,
+  parseCommandLine,
+  sectionSet,
+  type IntegerOptions,
+} from '../common/command-line.js';
 
 export const SECTIONS = ['testRun', 'iperf3', 'mapUpdates'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -50,33 +55,22 @@ const DEFAULTS = {
   mapRuns: 3,
 };
 
+const INTEGER_OPTIONS: IntegerOptions<keyof typeof DEFAULTS> = {
+  '--repeat': ['repeat', 0x7fffffff],
+  '--rounds': ['rounds', 1000],
+  '--iperf-rounds': ['iperfRounds', 100],
+  '--iperf-seconds': ['iperfSeconds', 600],
+  '--map-runs': ['mapRuns', 100],
+};
+
 /** Parses argv (without node and script); undefined means --help was asked for. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
   let sections = new Set<Section>(SECTIONS);
   const numbers = { ...DEFAULTS };
   const flags = parseCommandLine(argv, (name, value) => {
-    switch (name) {
-      case '--repeat':
-        numbers.repeat = positiveInteger(name, value(), 0x7fffffff);
-        return true;
-      case '--rounds':
-        numbers.rounds = positiveInteger(name, value(), 1000);
-        return true;
-      case '--iperf-rounds':
-        numbers.iperfRounds = positiveInteger(name, value(), 100);
-        return true;
-      case '--iperf-seconds':
-        numbers.iperfSeconds = positiveInteger(name, value(), 600);
-        return true;
-      case '--map-runs':
-        numbers.mapRuns = positiveInteger(name, value(), 100);
-        return true;
-      case '--only':
-        sections = sectionSet(name, value(), SECTIONS);
-        return true;
-      default:
-        return false;
-    }
+    if (name !== '--only') return integerOption(numbers, INTEGER_OPTIONS, name, value);
+    sections = sectionSet(name, value(), SECTIONS);
+    return true;
   });
   return flags && { json: flags.json, sections, ...numbers };
 }
