@@ -65,14 +65,18 @@ interface Seen {
 
 /**
  * Packets and bytes r2 and r3 received from r1 while `traffic` ran; also checks that the
- * program dropped nothing for size (the black hole the route MTU prevents).
+ * program dropped nothing for size (the black hole the route MTU prevents), failed no write,
+ * and wrote every header through its tail-called writer (headers_stored counts the fallback).
  */
 async function pathOf(traffic: () => Promise<void> | void): Promise<Seen> {
   const before = { r2: lab.rxCounters('r2', 'to-r1'), r3: lab.rxCounters('r3', 'to-r1') };
-  const dropsBefore = programmer.stats().mtu_exceeded;
+  const statsBefore = programmer.stats();
   await traffic();
   const after = { r2: lab.rxCounters('r2', 'to-r1'), r3: lab.rxCounters('r3', 'to-r1') };
-  expect(programmer.stats().mtu_exceeded - dropsBefore).toBe(0n);
+  const stats = programmer.stats();
+  expect(stats.mtu_exceeded - statsBefore.mtu_exceeded).toBe(0n);
+  expect(stats.encap_failed - statsBefore.encap_failed).toBe(0n);
+  expect(stats.headers_stored - statsBefore.headers_stored).toBe(0n);
   return {
     r2: after.r2.packets - before.r2.packets,
     r3: after.r3.packets - before.r3.packets,

@@ -122,9 +122,11 @@ export function runChecked(
     const after = counted.programmer.stats();
     const delta = Number(after[counted.stat] - before[counted.stat]);
     const failed = Number(after.encap_failed - before.encap_failed);
-    if (delta !== repeat || failed !== 0) {
+    // headers_stored: the helper wrote instead of the tail-called writer (it was missing).
+    const stored = Number(after.headers_stored - before.headers_stored);
+    if (delta !== repeat || failed !== 0 || stored !== 0) {
       fail(
-        `${what}: srv6_stats.${counted.stat} grew by ${delta} (encap_failed by ${failed}) over repeat ${repeat}`,
+        `${what}: srv6_stats.${counted.stat} grew by ${delta} (encap_failed by ${failed}, headers_stored by ${stored}) over repeat ${repeat}`,
       );
     }
   }

@@ -38,7 +38,7 @@ function testRunLines(t: TestRunResult): string[] {
     row('passThrough', 'srv6_pass: returns TC_ACT_OK (the test-run loop + program call)'),
     row(
       'restoreOnly',
-      'srv6_encap_restore_only: grow + store 64 B + shrink, fixed 1-SID policy, no parse/lookup',
+      'srv6_encap_restore_only: MTU check, grow, tail call, write 80 B, shrink; fixed 2-SID decision, no parse/lookup',
     ),
     row(
       'restoreSplit',
@@ -70,7 +70,7 @@ function testRunLines(t: TestRunResult): string[] {
       ` (parse + lookups + counters); noMatch100k − passThrough ${ns.noMatch100k - ns.passThrough} ns; encap100k − encap1 ${ns.encap100k - ns.encap1} ns`,
     `  the restore (the shrink after each encap run, bench only): restoreSplit − restoreOnly ${t.restoreByDifference} ns (median of the rounds' differences)`,
     `  timed inside srv6_encap_restore_timed (bpf_ktime_get_ns, the clock's own ${t.timedSplit.clock.toFixed(1)} ns per interval subtracted, median of the rounds):`,
-    `    encap_push ${t.timedSplit.encapPush.toFixed(1)} ns (MTU check, header build, grow, store); restore ${t.timedSplit.restore.toFixed(1)} ns (cross-check of the above)`,
+    `    encap_push ${t.timedSplit.encapPush.toFixed(1)} ns (the helper path: MTU check, header build, grow, bpf_skb_store_bytes); restore ${t.timedSplit.restore.toFixed(1)} ns (cross-check of the above)`,
     `  floor of any encapsulation through the kernel's helpers (− passThrough − restore): grow ${floor(t, 'floorGrow')} ns;` +
       ` grow + store ${floor(t, 'floorGrowStore')} ns; grow + direct write ${floor(t, 'floorGrowWrite')} ns`,
     `  so encap100k − passThrough − restore ≈ ${withoutRestore(t).toFixed(0)} ns: the program's cost over pass-through as a real packet would pay it`,

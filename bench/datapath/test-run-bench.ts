@@ -44,7 +44,7 @@ const WARM_UP_REPEAT = 100_000;
  * bpf/lib/bench_restore.h), ns per run, the clock's own cost already subtracted.
  */
 export interface TimedSplit {
-  /** encap_push: MTU check, building the 80 B of headers, grow, store. */
+  /** encap_push, the helper path: MTU check, building the 80 B of headers, grow, store. */
   readonly encapPush: number;
   /** The bench's restore: shrinking the packet again (not part of a real encapsulation). */
   readonly restore: number;

@@ -128,6 +128,8 @@ struct srv6_datapath_stats {
 	__u64 encapsulated;
 	__u64 mtu_exceeded;	/* would not fit the device after encapsulation: dropped */
 	__u64 encap_failed;	/* a helper failed: dropped (never sent on the wrong path) */
+	__u64 headers_stored;	/* encapsulated, headers written by bpf_skb_store_bytes: the
+				 * writer program (srv6_encap_write) was missing */
 };
 
 /* srv6_fragments key (LRU hash, value __u32 slot or SRV6_NO_POLICY): non-first fragments carry

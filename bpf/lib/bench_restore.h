@@ -30,6 +30,24 @@ static __always_inline int bench_restore(struct __sk_buff *skb, __u32 pushed)
 	return bpf_skb_adjust_room(skb, -(__s32)pushed, BPF_ADJ_ROOM_MAC, 0);
 }
 
+/* skb->cb word telling the writer how to restore (bench object only; the real program never
+ * reads it). Anything but BENCH_RESTORE_SPLIT restores in one shrink. */
+#define BENCH_CB_RESTORE    4
+#define BENCH_RESTORE_WHOLE 0
+#define BENCH_RESTORE_SPLIT 0x5b117
+
+/* After the headers are written (by the writer, or by srv6_egress's helper path). */
+static __always_inline int bench_restore_written(struct __sk_buff *skb, __u32 pushed)
+{
+	__u32 half = pushed / 2;
+
+	if (skb->cb[BENCH_CB_RESTORE] != BENCH_RESTORE_SPLIT)
+		return bench_restore(skb, pushed);
+	if (bench_restore(skb, half) < 0)
+		return -1;
+	return bench_restore(skb, pushed - half);
+}
+
 /*
  * srv6_bench_timing (key 0, per CPU): what srv6_encap_restore_timed measured with
  * bpf_ktime_get_ns, summed over its runs. Each of the three intervals contains one

@@ -154,56 +154,87 @@ static __always_inline int encap_check_mtu(struct __sk_buff *skb, const struct i
 	return segment_length > mtu ? SRV6_DROP_MTU_EXCEEDED : 0;
 }
 
+/* What an encapsulation adds, decided before the packet grows. */
+struct encap_plan {
+	__u64 length;	    /* bytes inserted after the Ethernet header */
+	__u64 adjust_flags; /* for bpf_skb_adjust_room */
+	__be32 version_class_flow;
+};
+
 /*
- * Encapsulate the parsed packet per decision; original_length is skb->len before. On success
- * *pushed holds the number of bytes added after the Ethernet header.
+ * Everything decided before the packet grows: the header length, the MTU check and the
+ * bpf_skb_adjust_room flags, the outer Traffic Class and Flow Label.
  */
-static __always_inline int encap_push(struct __sk_buff *skb, const struct policy_decision *decision,
-				      const struct ipv6_packet *packet, __u32 original_length,
-				      __u32 *pushed)
+static __always_inline int encap_plan(struct __sk_buff *skb, const struct policy_decision *decision,
+				      const struct ipv6_packet *packet, struct encap_plan *plan)
 {
-	const struct srv6_policy *policy = decision->policy;
 	__u32 segment_count = decision->segment_count;
-	__u64 adjust_flags = ENCAP_ADJUST_ROOM_FLAGS;
-	struct encap_outer_headers headers;
-	__u32 srh_segment_list_length, i;
-	__u64 length, payload_length;
+	__u64 length;
 	int ret;
 
 	/* policy_lookup validated the decision; checked again because a hand-built decision
 	 * (the bench object's) reaches here too and an index past the list must be impossible. */
 	if (segment_count == 0 || segment_count > SRV6_MAX_SEGMENTS)
 		return SRV6_DROP_ENCAP_FAILED;
-	srh_segment_list_length = encap_srh_segment_list_length(segment_count, decision->encap_mode);
-
-	/* clang 14 can compile 8 + 16n as (n << 4) | 8, whose bounds the verifier loses, and then
-	 * refuses the stack read of bpf_skb_store_bytes (see FACTS). This formulation passes on
-	 * 6.18 without it; the 64-bit length behind a compiler barrier plus an explicit bound keep
-	 * it provable whatever clang does to the arithmetic. */
-	length = encap_header_length(srh_segment_list_length);
-	barrier_var(length);
-	if (length < IPV6_HEADER_LEN || length > sizeof(headers))
-		return SRV6_DROP_ENCAP_FAILED;
-
-	ret = encap_check_mtu(skb, packet, length, &adjust_flags);
+	length = encap_header_length(encap_srh_segment_list_length(segment_count,
+								   decision->encap_mode));
+	plan->adjust_flags = ENCAP_ADJUST_ROOM_FLAGS;
+	ret = encap_check_mtu(skb, packet, length, &plan->adjust_flags);
 	if (ret < 0)
 		return ret;
+	plan->length = length;
+	plan->version_class_flow = encap_version_class_flow(skb, packet->version_class_flow);
+	return 0;
+}
+
+/* Room for the outer headers right after the Ethernet header. */
+static __always_inline int encap_grow(struct __sk_buff *skb, const struct encap_plan *plan)
+{
+	if (bpf_skb_adjust_room(skb, (__s32)plan->length, BPF_ADJ_ROOM_MAC, plan->adjust_flags) < 0)
+		return SRV6_DROP_ENCAP_FAILED;
+	return 0;
+}
+
+/*
+ * The outer IPv6 header and SRH of `segment_count` segments of `policy` (validated by the
+ * caller) in front of an inner packet of original_length bytes (Ethernet header included).
+ * Returns the bytes built, 40..sizeof(*headers), or 0 if that cannot be proven.
+ */
+static __always_inline __u64 encap_build(struct encap_outer_headers *headers,
+					 const struct srv6_policy *policy, __u32 segment_count,
+					 __u32 encap_mode, __be32 version_class_flow,
+					 __u32 original_length)
+{
+	__u32 srh_segment_list_length, i;
+	__u64 length, payload_length;
+
+	if (segment_count == 0 || segment_count > SRV6_MAX_SEGMENTS)
+		return 0;
+	srh_segment_list_length = encap_srh_segment_list_length(segment_count, encap_mode);
+	/* clang 14 can compile 8 + 16n as (n << 4) | 8, whose bounds the verifier loses, and then
+	 * refuses the stack read of a store of `length` bytes (see FACTS). The 64-bit length
+	 * behind a compiler barrier plus an explicit bound keep it provable whatever clang does to
+	 * the arithmetic. */
+	length = encap_header_length(srh_segment_list_length);
+	barrier_var(length);
+	if (length < IPV6_HEADER_LEN || length > sizeof(*headers))
+		return 0;
 
 	/* Payload Length counts everything after the outer header: the SRH and the inner packet.
 	 * Only a GSO skb can exceed 16 bits; segmentation rewrites the field per segment. */
 	payload_length = (__u64)original_length + length - ETH_HEADER_LEN - IPV6_HEADER_LEN;
-	headers.ipv6.version_class_flow = encap_version_class_flow(skb, packet->version_class_flow);
-	headers.ipv6.payload_length =
+	headers->ipv6.version_class_flow = version_class_flow;
+	headers->ipv6.payload_length =
 		payload_length > ENCAP_PAYLOAD_LENGTH_MAX ? 0 : bpf_htons((__u16)payload_length);
-	headers.ipv6.next_header =
+	headers->ipv6.next_header =
 		srh_segment_list_length ? IPV6_NEXT_HEADER_ROUTING : IPV6_NEXT_HEADER_IPV6;
-	headers.ipv6.hop_limit = ENCAP_HOP_LIMIT;
-	encap_copy_address(headers.ipv6.source_address, policy->source);
-	encap_copy_address(headers.ipv6.destination_address,
+	headers->ipv6.hop_limit = ENCAP_HOP_LIMIT;
+	encap_copy_address(headers->ipv6.source_address, policy->source);
+	encap_copy_address(headers->ipv6.destination_address,
 			   policy->segment_list[segment_count - 1]);
 
 	if (srh_segment_list_length) {
-		srh_build(&headers.srh, srh_segment_list_length, segment_count - 1);
+		srh_build(&headers->srh, srh_segment_list_length, segment_count - 1);
 		/* Both modes copy a prefix of the stored list, already in SRH order. Only the
 		 * entries written are stored; the rest of the buffer stays uninitialised, which the
 		 * verifier accepts from a loader with CAP_PERFMON (root). The verifier needs the
@@ -211,17 +242,51 @@ static __always_inline int encap_push(struct __sk_buff *skb, const struct policy
 		for (i = 0; i < SRV6_MAX_SEGMENTS; i++) {
 			if (i >= srh_segment_list_length)
 				break;
-			encap_copy_address(headers.segment_list[i], policy->segment_list[i]);
+			encap_copy_address(headers->segment_list[i], policy->segment_list[i]);
 		}
 	}
+	return length;
+}
 
-	if (bpf_skb_adjust_room(skb, (__s32)length, BPF_ADJ_ROOM_MAC, adjust_flags) < 0)
+/* Builds the headers of a grown packet and writes them with bpf_skb_store_bytes (what a
+ * program without direct packet writes can do). *pushed = the bytes written. */
+static __always_inline int encap_store(struct __sk_buff *skb, const struct policy_decision *decision,
+				       const struct encap_plan *plan, __u32 original_length,
+				       __u32 *pushed)
+{
+	struct encap_outer_headers headers;
+	__u64 length;
+
+	length = encap_build(&headers, decision->policy, decision->segment_count,
+			     decision->encap_mode, plan->version_class_flow, original_length);
+	if (length != plan->length || length < IPV6_HEADER_LEN || length > sizeof(headers))
 		return SRV6_DROP_ENCAP_FAILED;
 	if (bpf_skb_store_bytes(skb, ETH_HEADER_LEN, &headers, length, 0) < 0)
 		return SRV6_DROP_ENCAP_FAILED;
-
 	*pushed = length;
 	return SRV6_ENCAPSULATED;
+}
+
+/*
+ * The whole encapsulation in this program: plan, grow, build, store. original_length is
+ * skb->len before. On success *pushed holds the number of bytes added after the Ethernet
+ * header. srv6_egress writes through encap_writer.h instead and stores only when the writer
+ * program is missing; the bench uses this as the helper-only path.
+ */
+static __always_inline int encap_push(struct __sk_buff *skb, const struct policy_decision *decision,
+				      const struct ipv6_packet *packet, __u32 original_length,
+				      __u32 *pushed)
+{
+	struct encap_plan plan;
+	int ret;
+
+	ret = encap_plan(skb, decision, packet, &plan);
+	if (ret < 0)
+		return ret;
+	ret = encap_grow(skb, &plan);
+	if (ret < 0)
+		return ret;
+	return encap_store(skb, decision, &plan, original_length, pushed);
 }
 
 #endif /* SRV6_LIB_ENCAP_H */

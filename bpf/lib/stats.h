@@ -55,4 +55,27 @@ static __always_inline void stats_count_policy(__u32 slot, __u32 original_length
 	counters->bytes += original_length;
 }
 
+/* srv6_egress counted a grown packet as encapsulated, and then writing its headers failed:
+ * it is dropped (encap_failed), not encapsulated. */
+static __always_inline void stats_count_write_failure(void)
+{
+	__u32 key = 0;
+	struct srv6_datapath_stats *stats = bpf_map_lookup_elem(&srv6_stats, &key);
+
+	if (!stats)
+		return;
+	stats->encapsulated--;
+	stats->encap_failed++;
+}
+
+/* Headers written with bpf_skb_store_bytes because the writer program was missing. */
+static __always_inline void stats_count_headers_stored(void)
+{
+	__u32 key = 0;
+	struct srv6_datapath_stats *stats = bpf_map_lookup_elem(&srv6_stats, &key);
+
+	if (stats)
+		stats->headers_stored++;
+}
+
 #endif /* SRV6_LIB_STATS_H */

@@ -18,6 +18,9 @@ import {
   type NativePointer,
 } from './libbpf.js';
 
+/** enum bpf_map_type (uapi/linux/bpf.h) */
+const BPF_MAP_TYPE_PROG_ARRAY = 3;
+
 export interface LoadBpfObjectOptions {
   /** The compiled object, e.g. bpf/build/srv6_encap.bpf.o. */
   objectPath: string;
@@ -70,7 +73,14 @@ export function loadBpfObject(options: LoadBpfObjectOptions): LoadedBpfObject {
   try {
     const maps = listMaps(object);
     const programs = listPrograms(object);
-    const pinnedMaps = maps.filter((map) => !libbpf.bpf_map__is_internal(map.pointer));
+    // A program array belongs to the programs of one load (libbpf fills it from the object):
+    // pinned, it would keep a program alive after its object is gone, and an adopted one would
+    // hand a new program's packets to an old one.
+    const pinnedMaps = maps.filter(
+      (map) =>
+        !libbpf.bpf_map__is_internal(map.pointer) &&
+        libbpf.bpf_map__type(map.pointer) !== BPF_MAP_TYPE_PROG_ARRAY,
+    );
 
     for (const [name, maxEntries] of Object.entries(options.maxEntries ?? {})) {
       const map = pinnedMaps.find((candidate) => candidate.name === name);

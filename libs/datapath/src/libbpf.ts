@@ -132,6 +132,8 @@ export interface Libbpf {
   bpf_map__name(map: NativePointer): string;
   bpf_map__fd(map: NativePointer): number;
   bpf_map__is_internal(map: NativePointer): boolean;
+  /** enum bpf_map_type */
+  bpf_map__type(map: NativePointer): number;
   bpf_map__set_pin_path(map: NativePointer, path: string): number;
   bpf_map__set_max_entries(map: NativePointer, maxEntries: number): number;
   bpf_program__name(program: NativePointer): string;
@@ -178,6 +180,7 @@ export const libbpf: Libbpf = {
   bpf_map__name: library.func('bpf_map__name', 'str', [opaque]),
   bpf_map__fd: library.func('bpf_map__fd', 'int', [opaque]),
   bpf_map__is_internal: library.func('bpf_map__is_internal', 'bool', [opaque]),
+  bpf_map__type: library.func('bpf_map__type', 'int', [opaque]),
   bpf_map__set_pin_path: library.func('bpf_map__set_pin_path', 'int', [opaque, 'str']),
   bpf_map__set_max_entries: library.func('bpf_map__set_max_entries', 'int', [opaque, 'uint32_t']),
   bpf_program__name: library.func('bpf_program__name', 'str', [opaque]),

@@ -34,7 +34,7 @@ export const STRUCT_LAYOUT = {
   },
   srv6_counters: { size: 16, members: { packets: 0, bytes: 8 } },
   srv6_datapath_stats: {
-    size: 56,
+    size: 64,
     members: {
       seen: 0,
       not_ipv6: 8,
@@ -43,6 +43,7 @@ export const STRUCT_LAYOUT = {
       encapsulated: 32,
       mtu_exceeded: 40,
       encap_failed: 48,
+      headers_stored: 56,
     },
   },
   srv6_fragment_key: { size: 20, members: { destination: 0, identification: 16 } },

@@ -120,9 +120,11 @@ describe('map codec', () => {
       return value;
     };
     expect(sumCounters([cpu(1, 100), cpu(2, 50)])).toEqual({ packets: 3n, bytes: 150n });
-    const stats = new Uint8Array(56);
+    const stats = new Uint8Array(64);
     new DataView(stats.buffer).setBigUint64(40, 5n, true);
+    new DataView(stats.buffer).setBigUint64(56, 2n, true);
     expect(sumStats([stats, stats]).mtu_exceeded).toBe(10n);
+    expect(sumStats([stats, stats]).headers_stored).toBe(4n);
   });
 
   it('refuses a buffer of the wrong size naming the struct', () => {

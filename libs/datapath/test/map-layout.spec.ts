@@ -125,6 +125,7 @@ function parseEnum(source: string, name: string): Record<string, number> {
 const MAP_TYPES: Record<number, string> = {
   1: 'hash',
   2: 'array',
+  3: 'prog_array',
   6: 'percpu_array',
   9: 'lru_hash',
   11: 'lpm_trie',
@@ -243,7 +244,8 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
           {
             type: MAP_TYPES[pointee('type').nr_elems!] ?? pointee('type').nr_elems,
             key: keyOrValue('key'),
-            value: keyOrValue('value'),
+            // A program array lists its programs (`values`) instead of a value type.
+            value: field('value') ? keyOrValue('value') : 'programs',
             maxEntries: pointee('max_entries').nr_elems,
             flags: field('map_flags') ? pointee('map_flags').nr_elems : 0,
           },
@@ -294,6 +296,14 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
         key: 'srv6_fragment_key',
         value: '4 bytes',
         maxEntries: FRAGMENT_CACHE_SIZE,
+        flags: 0,
+      },
+      // srv6_encap_write, which srv6_egress tail-calls (bpf/lib/encap_writer.h).
+      srv6_encap_writers: {
+        type: 'prog_array',
+        key: '4 bytes',
+        value: 'programs',
+        maxEntries: 1,
         flags: 0,
       },
     });

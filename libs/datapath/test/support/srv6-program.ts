@@ -79,6 +79,7 @@ export function onlyCounted(reasons: Partial<StatsDelta>, packets = 1): StatsDel
     encapsulated: 0,
     mtu_exceeded: 0,
     encap_failed: 0,
+    headers_stored: 0,
     ...reasons,
   };
 }
