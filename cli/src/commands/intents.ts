@@ -18,15 +18,26 @@ interface IntentSummary {
 
 type Reply<T> = ({ ok: true } & T) | { ok: false; errors: FieldError[] };
 
+/** Every intent: a reply holds one page (as many as fit one message); `next` asks for more. */
 export async function getIntents(bus: BusTarget, format: OutputFormat): Promise<string> {
-  const reply = await withBus(bus, (nc) =>
-    request<Reply<{ intents: IntentSummary[] }>>(nc, SUBJECTS.intentsList, {}),
-  );
-  if (!reply.ok) refuse('list', reply.errors);
-  return render(format, reply.intents, () =>
+  const intents = await withBus(bus, async (nc) => {
+    const all: IntentSummary[] = [];
+    for (let after: string | undefined; ;) {
+      const reply = await request<Reply<{ intents: IntentSummary[]; next?: string }>>(
+        nc,
+        SUBJECTS.intentsList,
+        after === undefined ? {} : { after },
+      );
+      if (!reply.ok) refuse('list', reply.errors);
+      all.push(...reply.intents);
+      if (reply.next === undefined) return all;
+      after = reply.next;
+    }
+  });
+  return render(format, intents, () =>
     table(
       ['name', 'revision', 'hosts', 'destination', 'protocol', 'objective'],
-      reply.intents.map(({ name, revision, intent }) => ({
+      intents.map(({ name, revision, intent }) => ({
         name,
         revision,
         hosts: intent.spec.hosts.join(','),

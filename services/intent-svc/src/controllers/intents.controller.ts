@@ -44,9 +44,15 @@ export class IntentsController {
   }
 
   @Get()
+  @ApiQuery({ name: 'limit', required: false, description: 'at most this many (1..10000)' })
+  @ApiQuery({ name: 'after', required: false, description: "the previous page's next" })
   @ApiOkResponse({ type: IntentListReplyDto })
-  async list(): Promise<object> {
-    return httpReply(await this.service.listIntents());
+  async list(@Query('limit') limit?: string, @Query('after') after?: string): Promise<object> {
+    const request = {
+      ...(limit !== undefined ? { limit: /^\d+$/.test(limit) ? Number(limit) : limit } : {}),
+      ...(after !== undefined ? { after } : {}),
+    };
+    return httpReply(await this.service.listIntents(request));
   }
 
   @Get(':name')

@@ -54,8 +54,14 @@ export class IntentListReplyDto {
   @ApiProperty({ enum: [true] })
   ok!: true;
 
-  @ApiProperty({ type: [IntentEntryDto] })
+  @ApiProperty({ type: [IntentEntryDto], description: 'in name order' })
   intents!: IntentEntryDto[];
+
+  @ApiProperty({
+    required: false,
+    description: 'present when more intents follow: ask again with after=<next>',
+  })
+  next?: string;
 }
 
 export class TopologyReplyDto {

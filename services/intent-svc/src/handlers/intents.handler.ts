@@ -38,10 +38,11 @@ export class IntentsHandler {
     return this.withDocument(body, (request) => this.service.getIntent(request));
   }
 
-  /** The body ({} by the SPEC) is not read. */
+  /** `{}` by the SPEC; extended with `{limit?, after?}` for paging. An empty body is `{}`. */
   @MessagePattern(SUBJECTS.intentsList)
-  async list(): Promise<object> {
-    return toReply(await this.service.listIntents());
+  list(@Payload() body: Body): Promise<object> {
+    if (body.byteLength === 0) return this.service.listIntents({}).then(toReply);
+    return this.withDocument(body, (request) => this.service.listIntents(request));
   }
 
   @MessagePattern(SUBJECTS.topologyApply)

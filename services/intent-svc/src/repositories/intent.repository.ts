@@ -47,11 +47,18 @@ class KvDocuments<T> {
     return keys.length;
   }
 
-  async list(): Promise<NamedDocument<T>[]> {
+  /** Names in order, after `after` (all when undefined). */
+  async names(after?: string): Promise<string[]> {
     const keys: string[] = [];
-    for await (const key of await this.kv.keys()) keys.push(key);
+    for await (const key of await this.kv.keys())
+      if (after === undefined || key > after) keys.push(key);
+    return keys.sort();
+  }
+
+  /** The documents of `names`, in that order (a name deleted meanwhile is left out). */
+  async read(names: readonly string[]): Promise<NamedDocument<T>[]> {
     const documents = await Promise.all(
-      keys.sort().map(async (name) => {
+      names.map(async (name) => {
         const stored = await this.get(name);
         return stored && { name, ...stored };
       }),
@@ -169,8 +176,13 @@ export class IntentRepository {
     return this.intents.get(name);
   }
 
-  listIntents(): Promise<NamedDocument<Intent>[]> {
-    return this.intents.list();
+  /** Intent names in order, after `after` (all when undefined). */
+  intentNames(after?: string): Promise<string[]> {
+    return this.intents.names(after);
+  }
+
+  readIntents(names: readonly string[]): Promise<NamedDocument<Intent>[]> {
+    return this.intents.read(names);
   }
 
   countIntents(): Promise<number> {

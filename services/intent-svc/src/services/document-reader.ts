@@ -52,3 +52,54 @@ export function readNameRequest(input: unknown, allowRevision: boolean): ReadRes
   if (errors.length > 0) return fail('invalid', errors);
   return { ok: true, value: { name: name as string, revision: revision as number | undefined } };
 }
+
+/** Most intents one list request may ask for (a reply also stops at the message size). */
+export const LIST_LIMIT_MAX = 10_000;
+
+/** `{}`, `{limit}`, `{after}` or both: a page of the intents in name order after `after`. */
+export interface ListRequest {
+  readonly limit?: number;
+  /** The `next` of the previous page: the list continues after this name. */
+  readonly after?: string;
+}
+
+export function readListRequest(input: unknown): ReadResult<ListRequest> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail('invalid', [
+      { path: '', message: 'the request must be an object {limit?, after?}' },
+    ]);
+  }
+  const { limit, after, ...unknown } = input as Record<string, unknown>;
+  const errors = Object.keys(unknown).map((key) => ({
+    path: key,
+    message: 'unknown field (expected limit, after)',
+  }));
+  if (
+    limit !== undefined &&
+    (typeof limit !== 'number' ||
+      !Number.isSafeInteger(limit) ||
+      limit < 1 ||
+      limit > LIST_LIMIT_MAX)
+  ) {
+    errors.push({ path: 'limit', message: `limit must be a whole number 1..${LIST_LIMIT_MAX}` });
+  }
+  if (
+    after !== undefined &&
+    (typeof after !== 'string' ||
+      !NAME_PATTERN.test(after) ||
+      after.length > DOCUMENT_NAME_MAX_LENGTH)
+  ) {
+    errors.push({
+      path: 'after',
+      message: `after must be an intent name (the 'next' of the previous page)`,
+    });
+  }
+  if (errors.length > 0) return fail('invalid', errors);
+  return {
+    ok: true,
+    value: {
+      ...(limit !== undefined ? { limit: limit as number } : {}),
+      ...(after !== undefined ? { after: after as string } : {}),
+    },
+  };
+}

@@ -8,7 +8,12 @@ import { IntentSvcMetrics, LOGGER, type IntentOperation, type Logger } from '@sr
 import { validateIntent, validateTopology, type Intent, type Topology } from '@srv6/schema';
 import { EventPublisher } from '../repositories/event.publisher.js';
 import { IntentRepository, type WriteOutcome } from '../repositories/intent.repository.js';
-import { readDocument, readNameRequest } from './document-reader.js';
+import {
+  LIST_LIMIT_MAX,
+  readDocument,
+  readListRequest,
+  readNameRequest,
+} from './document-reader.js';
 import { RequestRecorder, requestedName } from './request-recorder.js';
 import { fail, type Failure, type ServiceResult } from './service-result.js';
 
@@ -29,6 +34,21 @@ export interface IntentEntry {
 /** The stored form: metadata.revision is the KV's business, not part of the document. */
 function withoutRevision<T extends Intent | Topology>(document: T): T {
   return { ...document, metadata: { name: document.metadata.name } };
+}
+
+/** Intents read from KV at a time while a list page fills. */
+const LIST_READ_CHUNK = 200;
+/** The entries of one list reply: a message less room for `{"ok":true,"intents":[…],"next":…}`. */
+const LIST_REPLY_BYTES = MAX_MESSAGE_BYTES - 512;
+
+export interface IntentPage {
+  readonly intents: IntentEntry[];
+  /** The last name of this page, when more intents follow it. */
+  readonly next?: string;
+}
+
+function page(intents: IntentEntry[], more: boolean): { ok: true } & IntentPage {
+  return more ? { ok: true, intents, next: intents.at(-1)!.name } : { ok: true, intents };
 }
 
 /** Room left in a KV put for JetStream's headers (expected revision). */
@@ -175,10 +195,33 @@ export class IntentsService {
     return { ok: true, intent: stored.value, revision: stored.revision };
   }
 
-  async listIntents(): Promise<ServiceResult<{ intents: IntentEntry[] }>> {
-    const stored = await this.repository.listIntents();
-    const intents = stored.map(({ name, revision, value }) => ({ name, revision, intent: value }));
-    return { ok: true, intents };
+  /**
+   * A page of the intents in name order: after `after`, at most `limit`, and never more than
+   * one reply message holds. `next` (the last name returned) is there when more follow: ask
+   * again with `after: next`.
+   */
+  async listIntents(request: unknown = {}): Promise<ServiceResult<IntentPage>> {
+    const read = readListRequest(request);
+    if (!read.ok) return read;
+    const { limit = LIST_LIMIT_MAX, after } = read.value;
+    const names = await this.repository.intentNames(after);
+    const intents: IntentEntry[] = [];
+    let bytes = 0;
+    for (let start = 0; start < names.length && intents.length < limit; start += LIST_READ_CHUNK) {
+      const chunk = names.slice(
+        start,
+        Math.min(start + LIST_READ_CHUNK, start + limit - intents.length),
+      );
+      for (const { name, revision, value } of await this.repository.readIntents(chunk)) {
+        const entry = { name, revision, intent: value };
+        const size = Buffer.byteLength(JSON.stringify(entry)) + 1;
+        if (intents.length > 0 && bytes + size > LIST_REPLY_BYTES) return page(intents, true);
+        intents.push(entry);
+        bytes += size;
+      }
+    }
+    const last = intents.at(-1)?.name;
+    return page(intents, last !== undefined && names.at(-1)! > last);
   }
 
   private async storeTopology(document: unknown): Promise<ServiceResult<Applied>> {
