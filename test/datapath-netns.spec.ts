@@ -51,10 +51,13 @@ function program(policies: DatapathPolicy[]): void {
   applyRouteMtus(routeMtus(policies, 1500), lab.ns('host-a'));
 }
 
-// iperf3 -n 20M moves 20 MiB; a few hundred KB may still be in flight when the client exits, so
-// "most of it" is the bar for the path that carried it, and ~0 (neighbour discovery) the other.
+// iperf3 -n 20M moves 20 MiB; what is still in the data socket's send buffer when the client
+// exits (its end-of-test message travels on the other connection) never arrives, because the
+// server is stopped then: a few hundred KB usually, 0.56 of 2 MB once under a CI run's load.
+// So "half of it" is the bar for the path that carried it, and ~0 (neighbour discovery) the
+// other.
 const MOST_OF_20_MB = 15_000_000;
-const MOST_OF_2_MB = 1_500_000;
+const HALF_OF_2_MB = 1_000_000;
 
 interface Seen {
   r2: number;
@@ -175,7 +178,7 @@ describe('tc SRv6 encapsulation on kernel SRv6 routers', () => {
   it('without a policy, tcp/5201 takes the IGP path via r2', async () => {
     expect(datapath!.attachedProgramId()).toBeGreaterThan(0);
     const seen = await pathOf(() => iperf(5201, '2M'));
-    expect(seen.r2Bytes).toBeGreaterThan(MOST_OF_2_MB);
+    expect(seen.r2Bytes).toBeGreaterThan(HALF_OF_2_MB);
     expect(seen.r3Bytes).toBeLessThan(10_000);
   });
 
@@ -295,7 +298,7 @@ describe('tc SRv6 encapsulation on kernel SRv6 routers', () => {
     program([]);
     expect(installedRouteMtus(lab.ns('host-a')).size).toBe(0);
     const seen = await pathOf(() => iperf(5201, '2M'));
-    expect(seen.r2Bytes).toBeGreaterThan(MOST_OF_2_MB);
+    expect(seen.r2Bytes).toBeGreaterThan(HALF_OF_2_MB);
     expect(seen.r3Bytes).toBeLessThan(10_000);
   });
 });
