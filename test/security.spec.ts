@@ -247,7 +247,14 @@ describe('each host-agent with its own NATS user', () => {
     expect(a).toMatchObject({ host: 'host-a', intent: 'only-a', state: 'programmed' });
     expect(a.segments).toEqual(['fc00:0:3::1', 'fc00:0:2::d6']);
     expect(await programmed('host-b.only-b')).toMatchObject({ host: 'host-b' });
-    const published = events.map((event) => [event.subject, event.record.host]);
+    // intent-svc relays the agents' status to the public subjects: one more hop after KV.
+    const published = await eventually('both status events relayed', async () => {
+      const seen = events.map((event) => [event.subject, event.record.host]);
+      const relayed = [statusSubject('only-a'), statusSubject('only-b')].every((subject) =>
+        seen.some(([seenSubject]) => seenSubject === subject),
+      );
+      return relayed ? seen : undefined;
+    });
     expect(published).toContainEqual([statusSubject('only-a'), 'host-a']);
     expect(published).toContainEqual([statusSubject('only-b'), 'host-b']);
     // Nothing the system itself did was refused by the permissions.
