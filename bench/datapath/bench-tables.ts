@@ -51,7 +51,6 @@ export function mapsOf(object: LoadedBpfObject): DatapathMaps {
   return {
     prefixes: object.map('srv6_prefixes'),
     prefixLengths: object.map('srv6_prefix_lens'),
-    prefixFilter: object.map('srv6_prefix_filter'),
     policies: object.map('srv6_policies'),
     counters: object.map('srv6_counters'),
     stats: object.map('srv6_stats'),

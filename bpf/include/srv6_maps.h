@@ -31,7 +31,6 @@
 #define SRV6_MAX_PREFIX_LENGTHS	  32	/* distinct destination prefix lengths per host */
 #define SRV6_DEFAULT_CAPACITY	  131072	/* policies (slots) and destination prefixes */
 #define SRV6_FRAGMENT_CACHE_SIZE 4096	/* remembered first fragments */
-#define SRV6_PREFIX_FILTER_WORDS 8192	/* 64-bit words of srv6_prefix_filter: 2^19 bits */
 #define SRV6_NO_POLICY		  0xffffffffU
 
 #define SRV6_IPV6_ADDRESS_LEN 16
@@ -132,17 +131,6 @@ struct srv6_datapath_stats {
 	__u64 headers_stored;	/* encapsulated, headers written by bpf_skb_store_bytes: the
 				 * writer program (srv6_encap_write) was missing */
 };
-
-/*
- * srv6_prefix_filter (array of __u64, key = word index): one bit per (prefix length, masked
- * destination) that srv6_prefixes may hold, at bit prefix_filter_bit() (lib/prefix_filter.h,
- * mirrored by libs/datapath/src/prefix-filter.ts). A clear bit means "not in srv6_prefixes":
- * the program skips that probe. A set bit may be another prefix's (the probe then decides).
- * User space sets a bit before it inserts the prefix and clears it only after the prefix is
- * deleted, so a reader never misses a present prefix (one that misses a prefix being deleted
- * sees what the deletion makes true anyway). A word rewritten while read is torn at worst in
- * the bytes that change, and every bit of a present prefix has the same value in both.
- */
 
 /* srv6_fragments key (LRU hash, value __u32 slot or SRV6_NO_POLICY): non-first fragments carry
  * no ports, so the first fragment's decision is remembered by (destination, identification) and

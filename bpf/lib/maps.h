@@ -57,14 +57,6 @@ struct {
 	__uint(max_entries, 1);
 } srv6_stats SEC(".maps");
 
-/* Word -> 64 bits of "srv6_prefixes may hold this (length, destination)" (see srv6_maps.h). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, __u64);
-	__uint(max_entries, SRV6_PREFIX_FILTER_WORDS);
-} srv6_prefix_filter SEC(".maps");
-
 /* (destination, identification) of a first fragment -> the slot it got (or SRV6_NO_POLICY). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

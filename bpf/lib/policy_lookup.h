@@ -2,8 +2,7 @@
 /*
  * Which policy applies to a packet (see srv6_maps.h for the map contract):
  *   1. srv6_prefixes: longest prefix match on the destination -> rule set, by exact-match
- *      lookups of the destination masked to each length of srv6_prefix_lens, longest first
- *      (each only when its srv6_prefix_filter bit is set: prefix_filter.h);
+ *      lookups of the destination masked to each length of srv6_prefix_lens, longest first;
  *   2. TCP/UDP with a destination port: binary search of that class's port intervals; the
  *      containing interval's slot, else the class's all-ports slot. OTHER: its all-ports slot.
  *      Non-first fragments (no ports): the slot their first fragment recorded in
@@ -24,7 +23,6 @@
 #include "maps.h"
 #include "ipv6.h"
 #include "l4.h"
-#include "prefix_filter.h"
 #include "verdict.h"
 
 /* Binary search steps: each halves the candidate range, so 5 cover 16 intervals. */
@@ -52,7 +50,7 @@ policy_lookup_prefix(const struct ipv6_packet *packet)
 	const struct srv6_prefix_length_table *table;
 	const struct srv6_prefix_lengths *lengths;
 	const struct srv6_rule_set *rules;
-	__u64 high, low, masked_high, masked_low;
+	__u64 high, low, masked;
 	__u32 zero = 0, count, length, i;
 
 	table = bpf_map_lookup_elem(&srv6_prefix_lens, &zero);
@@ -74,14 +72,11 @@ policy_lookup_prefix(const struct ipv6_packet *packet)
 		length = lengths->lengths[i];
 		if (length > SRV6_IPV6_ADDRESS_LEN * 8)
 			break;
-		masked_high = high & bpf_cpu_to_be64(policy_lookup_mask64(length));
-		masked_low = low & bpf_cpu_to_be64(policy_lookup_mask64(length > 64 ? length - 64 : 0));
-		/* Most packets go where no policy does: a clear filter bit skips the probe. */
-		if (!prefix_filter_may_hold(masked_high, masked_low, length))
-			continue;
 		key.prefixlen = length;
-		__builtin_memcpy(key.address, &masked_high, sizeof(masked_high));
-		__builtin_memcpy(key.address + sizeof(masked_high), &masked_low, sizeof(masked_low));
+		masked = high & bpf_cpu_to_be64(policy_lookup_mask64(length));
+		__builtin_memcpy(key.address, &masked, sizeof(masked));
+		masked = low & bpf_cpu_to_be64(policy_lookup_mask64(length > 64 ? length - 64 : 0));
+		__builtin_memcpy(key.address + sizeof(masked), &masked, sizeof(masked));
 		rules = bpf_map_lookup_elem(&srv6_prefixes, &key);
 		if (rules)
 			return rules;

@@ -31,7 +31,6 @@ import {
   STRUCT_LAYOUT,
   activePrefixLengthCopy,
   decodePrefixLengthTable,
-  decodeDestinationKey,
   decodeRuleSet,
   encodeDestinationKey,
   encodePolicy,
@@ -41,14 +40,12 @@ import {
   PREFIX_LENGTHS_KEY,
   stagePrefixLengths,
   encodeSlot,
-  decodeSlot,
   sumCounters,
   sumStats,
   RuleSet,
 } from './map-codec.js';
 import { parseIpv6Address, parseIpv6Prefix } from './ipv6-address.js';
 import { MAX_PREFIX_LENGTHS, MAX_SEGMENTS, NO_POLICY } from './datapath-limits.js';
-import { decodeFilterWord, encodeFilterWord, prefixFilterWords } from './prefix-filter.js';
 
 export interface DatapathMaps {
   readonly prefixes: KernelMap;
@@ -58,11 +55,6 @@ export interface DatapathMaps {
    * programmer then keeps it in memory).
    */
   readonly prefixLengths?: KernelMap;
-  /**
-   * srv6_prefix_filter: a bit per prefix the program checks before probing srv6_prefixes
-   * (prefix-filter.ts). Absent for in-memory maps of tests that do not model it.
-   */
-  readonly prefixFilter?: KernelMap;
   readonly policies: KernelMap;
   readonly counters: PerCpuKernelMap;
   readonly stats: PerCpuKernelMap;
@@ -88,8 +80,6 @@ export interface ApplyReport {
   readonly prefixLengthsWritten: boolean;
   /** The prefix lengths programmed, longest first. */
   readonly prefixLengths: readonly number[];
-  /** srv6_prefix_filter words written: bits set before the rule sets, cleared after. */
-  readonly filterWordsWritten: number;
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -173,8 +163,6 @@ export class DatapathProgrammer {
   /** The srv6_prefix_lens value as found in or written to the kernel (both copies). */
   private lengthTable: Uint8Array;
   private readonly prefixLengthsMap: KernelMap;
-  /** srv6_prefix_filter as found in or written to the kernel: word index → value (not 0). */
-  private programmedFilter = new Map<number, bigint>();
   /** Counts of slots a policy has left (it moved when it changed), by policy id. */
   private readonly counterBase = new Map<string, Counters>();
 
@@ -199,20 +187,6 @@ export class DatapathProgrammer {
       const value = maps.policies.lookup(encodeSlot(slot));
       if (value) this.programmedPolicies.set(slot, hex(value));
     }
-    for (const [key, value] of maps.prefixFilter?.entries() ?? []) {
-      const word = decodeFilterWord(value);
-      if (word !== 0n) this.programmedFilter.set(decodeSlot(key), word);
-    }
-    // Every adopted prefix has its bit at once (a filter created empty next to adopted
-    // prefixes would hide them until the first apply).
-    this.writeFilter(
-      prefixFilterWords(
-        [...this.programmedPrefixes.keys()].map((key) =>
-          decodeDestinationKey(Buffer.from(key, 'hex')),
-        ),
-      ),
-      true,
-    );
     this.slots = new Map([...knownSlots].filter(([, slot]) => referenced.has(slot)));
   }
 
@@ -299,10 +273,7 @@ export class DatapathProgrammer {
     }
     if (policyKeys.length > 0) this.maps.policies.updateBatch(policyKeys, policyValues);
 
-    // (2) rule sets, after (2a) the filter bits of every prefix (2) may write: a prefix in
-    // srv6_prefixes always has its bit
-    const filter = prefixFilterWords([...compiled.prefixes.values()].map(({ prefix }) => prefix));
-    const filterWritten = this.writeFilter(filter, true);
+    // (2) rule sets
     const prefixKeys: Uint8Array[] = [];
     const prefixValues: Uint8Array[] = [];
     const newPrefixes = new Map<string, string>();
@@ -332,8 +303,6 @@ export class DatapathProgrammer {
       .map((key) => Buffer.from(key, 'hex'));
     if (goneKeys.length > 0) this.maps.prefixes.deleteBatch(goneKeys);
     const prefixesDeleted = goneKeys.length;
-    // (4a) the bits only gone prefixes had (a reader missing one misses a prefix being deleted)
-    const filterCleared = this.writeFilter(filter, false);
 
     const freedSlots = [...this.programmedPolicies.keys()].filter((slot) => !newPolicies.has(slot));
     if (
@@ -370,31 +339,7 @@ export class DatapathProgrammer {
       slotsCleared,
       prefixLengthsWritten,
       prefixLengths: decodePrefixLengthTable(this.lengthTable),
-      filterWordsWritten: filterWritten + filterCleared,
     };
-  }
-
-  /**
-   * Moves srv6_prefix_filter towards `wanted`: with `union`, only sets the bits `wanted` adds
-   * (every word becomes programmed | wanted); without, makes the words exactly `wanted`.
-   * Returns the words written.
-   */
-  private writeFilter(wanted: ReadonlyMap<number, bigint>, union: boolean): number {
-    const filterMap = this.maps.prefixFilter;
-    if (!filterMap) return 0;
-    const keys: Uint8Array[] = [];
-    const values: Uint8Array[] = [];
-    for (const index of new Set([...this.programmedFilter.keys(), ...wanted.keys()])) {
-      const programmed = this.programmedFilter.get(index) ?? 0n;
-      const word = union ? programmed | (wanted.get(index) ?? 0n) : (wanted.get(index) ?? 0n);
-      if (word === programmed) continue;
-      keys.push(encodeSlot(index));
-      values.push(encodeFilterWord(word));
-      if (word === 0n) this.programmedFilter.delete(index);
-      else this.programmedFilter.set(index, word);
-    }
-    if (keys.length > 0) filterMap.updateBatch(keys, values);
-    return keys.length;
   }
 
   /**

@@ -57,7 +57,6 @@ export class HostDatapath {
     this.maps = {
       prefixes: object.map('srv6_prefixes'),
       prefixLengths: object.map('srv6_prefix_lens'),
-      prefixFilter: object.map('srv6_prefix_filter'),
       policies: object.map('srv6_policies'),
       counters: perCpu(object.map('srv6_counters')),
       stats: perCpu(object.map('srv6_stats')),

@@ -5,7 +5,6 @@ export * from './map-codec.js';
 export * from './rule-set-compiler.js';
 export * from './slot-allocator.js';
 export * from './route-mtu.js';
-export * from './prefix-filter.js';
 export * from './lookup-model.js';
 export * from './kernel-map.js';
 export * from './datapath-programmer.js';

@@ -254,11 +254,6 @@ export function encodeSlot(slot: number): Uint8Array {
   return bytes;
 }
 
-/** An array map's __u32 key. */
-export function decodeSlot(bytes: Uint8Array): number {
-  return view(bytes).getUint32(0, true);
-}
-
 /** Sums one per-CPU srv6_counters value (one buffer per possible CPU). */
 export function sumCounters(perCpu: readonly Uint8Array[]): Counters {
   let packets = 0n;

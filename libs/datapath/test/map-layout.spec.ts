@@ -32,7 +32,6 @@ import {
   sumCounters,
   sumStats,
 } from '../src/map-codec.js';
-import { PREFIX_FILTER_WORDS } from '../src/prefix-filter.js';
 import { BPF_DIRECTORY, buildProgram } from './support/srv6-program.js';
 
 interface BtfMember {
@@ -299,14 +298,6 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
         maxEntries: FRAGMENT_CACHE_SIZE,
         flags: 0,
       },
-      // A bit per prefix, checked before each srv6_prefixes probe (bpf/lib/prefix_filter.h).
-      srv6_prefix_filter: {
-        type: 'array',
-        key: '4 bytes',
-        value: '8 bytes',
-        maxEntries: PREFIX_FILTER_WORDS,
-        flags: 0,
-      },
       // srv6_encap_write, which srv6_egress tail-calls (bpf/lib/encap_writer.h).
       srv6_encap_writers: {
         type: 'prog_array',
@@ -325,7 +316,6 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
       SRV6_MAX_PREFIX_LENGTHS: defines.get('SRV6_MAX_PREFIX_LENGTHS'),
       SRV6_DEFAULT_CAPACITY: defines.get('SRV6_DEFAULT_CAPACITY'),
       SRV6_FRAGMENT_CACHE_SIZE: defines.get('SRV6_FRAGMENT_CACHE_SIZE'),
-      SRV6_PREFIX_FILTER_WORDS: defines.get('SRV6_PREFIX_FILTER_WORDS'),
       SRV6_NO_POLICY: defines.get('SRV6_NO_POLICY'),
       SRV6_IPV6_ADDRESS_LEN: defines.get('SRV6_IPV6_ADDRESS_LEN'),
       SRV6_PORT_CLASSES: defines.get('SRV6_PORT_CLASSES'),
@@ -335,7 +325,6 @@ describe('map layout: BTF of the compiled object vs the TypeScript mirror', () =
       SRV6_MAX_PREFIX_LENGTHS: MAX_PREFIX_LENGTHS,
       SRV6_DEFAULT_CAPACITY: DEFAULT_CAPACITY,
       SRV6_FRAGMENT_CACHE_SIZE: FRAGMENT_CACHE_SIZE,
-      SRV6_PREFIX_FILTER_WORDS: PREFIX_FILTER_WORDS,
       SRV6_NO_POLICY: NO_POLICY,
       SRV6_IPV6_ADDRESS_LEN: IPV6_ADDRESS_LENGTH,
       SRV6_PORT_CLASSES: PORT_CLASSES.length,

@@ -103,7 +103,6 @@ export function loadSrv6Program(): Srv6Program {
     const maps = {
       prefixes: loaded.map('srv6_prefixes'),
       prefixLengths: loaded.map('srv6_prefix_lens'),
-      prefixFilter: loaded.map('srv6_prefix_filter'),
       policies: loaded.map('srv6_policies'),
       counters: loaded.map('srv6_counters'),
       stats: loaded.map('srv6_stats'),
