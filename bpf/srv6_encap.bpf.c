@@ -199,11 +199,10 @@ int srv6_encap_restore_split(struct __sk_buff *skb)
  * parse, lookup, MTU check or counters. The bytes are the bench policy's source repeated, not a
  * valid header: only the cost is of interest.
  *   FLOOR_NO_WRITE      the grow alone
- *   FLOOR_STORE_BYTES   bpf_skb_store_bytes from the stack, as srv6_egress writes
- *   FLOOR_DIRECT_WRITE  through the packet pointers. srv6_egress does not write this way: a
- *                       program with any direct packet write gets a verifier prologue that
- *                       unclones every cloned skb at its start — every TCP skb, steered or not
- *                       (docs/benchmarks.md, Program cost).
+ *   FLOOR_STORE_BYTES   bpf_skb_store_bytes from the stack (srv6_egress's fallback when the
+ *                       writer program is missing)
+ *   FLOOR_DIRECT_WRITE  through the packet pointers, as srv6_encap_write does (a program of its
+ *                       own: encap_writer.h says why)
  */
 enum floor_write { FLOOR_NO_WRITE, FLOOR_STORE_BYTES, FLOOR_DIRECT_WRITE };
 #define FLOOR_LENGTH (IPV6_HEADER_LEN + SRH_FIXED_LEN + 2 * SRV6_IPV6_ADDRESS_LEN)
