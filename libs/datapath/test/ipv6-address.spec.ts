@@ -27,6 +27,15 @@ describe('parseIpv6Address', () => {
       expect(() => parseIpv6Address(text)).toThrow(`'${text}'`);
     },
   );
+
+  it('hands out a fresh array on every call (parsed texts are cached, never shared)', () => {
+    const first = parseIpv6Address('2001:db8::7');
+    first[0] = 0xff;
+    const again = parseIpv6Address('2001:db8::7');
+    expect(again[0]).toBe(0x20);
+    expect(again).not.toBe(first);
+    expect(() => parseIpv6Address('2001:db8::7::')).toThrow(/more than one '::'/);
+  });
 });
 
 describe('formatIpv6Address', () => {
@@ -42,15 +51,6 @@ describe('formatIpv6Address', () => {
 });
 
 describe('parseIpv6Prefix', () => {
-  it('hands out a fresh array on every call (parsed texts are cached, never shared)', () => {
-    const first = parseIpv6Address('2001:db8::7');
-    first[0] = 0xff;
-    const again = parseIpv6Address('2001:db8::7');
-    expect(again[0]).toBe(0x20);
-    expect(again).not.toBe(first);
-    expect(() => parseIpv6Address('2001:db8::7::')).toThrow(/more than one '::'/);
-  });
-
   it('clears host bits and defaults to /128', () => {
     expect(formatIpv6Prefix(parseIpv6Prefix('2001:db8:b::17/64'))).toBe('2001:db8:b::/64');
     expect(formatIpv6Prefix(parseIpv6Prefix('2001:db8::ffff/127'))).toBe('2001:db8::fffe/127');
