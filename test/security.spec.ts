@@ -35,6 +35,7 @@ import {
   type StatusRecord,
 } from '@srv6/bus';
 import { removeAgentDatapath } from './support/agent-datapath.js';
+import { eventually } from './support/secure-stack.js';
 import { NetnsLab, waitForOutput } from '@srv6/netlab';
 import { loadIntents, loadTopology } from '@srv6/topology-lab';
 
@@ -112,20 +113,6 @@ function start(service: string, user: string, env: Record<string, string> = {}):
   });
   children.push(child);
   return child;
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(50);
-  }
 }
 
 async function statusOf(key: string): Promise<StatusRecord | undefined> {
